@@ -1,0 +1,247 @@
+//! Site config file (`evalpress.yaml`) -> validated `Config`.
+//!
+//! Reads nothing but the config text; unknown keys and wrong types are errors at their line and
+//! column. Command-line overrides (`--base-url`) are applied by `Config::with_base_url`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::yaml;
+
+/// The config file's name at the site root.
+pub const CONFIG_FILE: &str = "evalpress.yaml";
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub numbering: Numbering,
+    #[serde(default)]
+    pub disclosure: Disclosure,
+    #[serde(default)]
+    pub raw_html: bool,
+    #[serde(default)]
+    pub footer: Footer,
+    /// One sentence describing the site, used in `<meta name="description">`.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// How headings and numbered elements are numbered; a report may override either field.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Numbering {
+    #[serde(default = "yes")]
+    pub headings: bool,
+    #[serde(default)]
+    pub elements: ElementNumbering,
+}
+
+impl Default for Numbering {
+    fn default() -> Self {
+        Numbering { headings: true, elements: ElementNumbering::Report }
+    }
+}
+
+/// "Figur 4" (counted through the report) or "Figur 4.1" (counted per chapter).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ElementNumbering {
+    #[default]
+    Report,
+    Chapter,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Disclosure {
+    /// Counts below this number are never published.
+    #[serde(default = "default_threshold")]
+    pub threshold: u32,
+}
+
+impl Default for Disclosure {
+    fn default() -> Self {
+        Disclosure { threshold: default_threshold() }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Footer {
+    #[serde(default)]
+    pub links: Vec<FooterLink>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FooterLink {
+    pub label: String,
+    pub url: String,
+}
+
+fn default_locale() -> String {
+    "da".into()
+}
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_threshold() -> u32 {
+    3
+}
+fn yes() -> bool {
+    true
+}
+
+/// The locales evalpress ships words for.
+pub const LOCALES: &[&str] = &["da", "en"];
+
+impl Config {
+    /// Parses and validates the config text of `file`.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config = yaml::parse(text, file, Pos::new(1, 1)).map_err(|d| vec![d])?;
+        let problems = config.validate(text, file);
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+
+    fn validate(&self, text: &str, file: &Path) -> Vec<Diagnostic> {
+        let at = |key: &str| key_pos(text, key);
+        let mut problems = Vec::new();
+        if !LOCALES.contains(&self.locale.as_str()) {
+            problems.push(
+                Diagnostic::error(file, at("locale"), format!("unknown locale `{}`", self.locale))
+                    .help(format!("use one of: {}", LOCALES.join(", "))),
+            );
+        }
+        if let Err(why) = check_base_url(&self.base_url) {
+            problems.push(Diagnostic::error(file, at("base_url"), why).help(
+                "write a path such as `/` or `/rapporter/`, or a full URL such as \
+                 `https://example.dk/rapporter/`",
+            ));
+        }
+        if self.theme.is_empty() || self.theme.contains(['/', '\\', '.']) {
+            problems.push(
+                Diagnostic::error(file, at("theme"), format!("invalid theme name `{}`", self.theme))
+                    .help("name a folder directly under themes/, such as `default`"),
+            );
+        }
+        problems
+    }
+
+    /// The config with its base URL replaced (from `--base-url`).
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Config, Diagnostic> {
+        check_base_url(base_url).map_err(|why| {
+            Diagnostic::error("--base-url", Pos::FILE, why)
+                .help("write a path such as `/rapporter/` or a full URL")
+        })?;
+        self.base_url = base_url.to_string();
+        Ok(self)
+    }
+
+    /// The path part of the base URL, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let path = match self.base_url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => self.base_url.as_str(),
+        };
+        let mut path = path.trim_end_matches('/').to_string();
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        path
+    }
+
+    /// Scheme and host of the base URL (`https://example.dk`), when it has one.
+    pub fn origin(&self) -> Option<&str> {
+        let (_, rest) = self.base_url.split_once("://")?;
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        let scheme_len = self.base_url.len() - rest.len();
+        Some(&self.base_url[..scheme_len + host_end])
+    }
+}
+
+fn check_base_url(url: &str) -> Result<(), String> {
+    if url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+        return Err(format!("base URL `{url}` contains a space or a character not allowed in URLs"));
+    }
+    if let Some((scheme, _)) = url.split_once("://") {
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("base URL `{url}` must use http or https"));
+        }
+        return Ok(());
+    }
+    if !url.starts_with('/') {
+        return Err(format!("base URL `{url}` must start with `/` or a scheme such as https://"));
+    }
+    if url.contains("//") || url.split('/').any(|s| s == ".." || s == ".") {
+        return Err(format!("base URL `{url}` must be a plain path"));
+    }
+    Ok(())
+}
+
+/// Where a top-level `key:` sits in the config text, for errors found after parsing.
+pub fn key_pos(text: &str, key: &str) -> Pos {
+    let needle = format!("{key}:");
+    text.lines()
+        .position(|line| line.starts_with(&needle))
+        .map_or(Pos::new(1, 1), |i| Pos::new(i + 1, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(text, Path::new("evalpress.yaml"))
+    }
+
+    #[test]
+    fn defaults_fill_what_is_left_out() {
+        let c = parse("title: T\n").unwrap();
+        assert_eq!(c.locale, "da");
+        assert_eq!(c.base_path(), "/");
+        assert_eq!(c.disclosure.threshold, 3);
+        assert!(c.numbering.headings);
+        assert!(!c.raw_html);
+    }
+
+    #[test]
+    fn base_paths_are_normalised() {
+        let c = parse("title: T\nbase_url: /rapporter\n").unwrap();
+        assert_eq!(c.base_path(), "/rapporter/");
+        let c = parse("title: T\nbase_url: https://x.dk/a/b/\n").unwrap();
+        assert_eq!(c.base_path(), "/a/b/");
+        assert_eq!(c.origin(), Some("https://x.dk"));
+        let c = parse("title: T\nbase_url: https://x.dk\n").unwrap();
+        assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn unknown_key_and_bad_values_are_errors() {
+        let e = parse("title: T\ncolour: red\n").unwrap_err();
+        assert_eq!(e[0].line, 2);
+        let e = parse("title: T\nlocale: fr\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].message.as_str()), (2, "unknown locale `fr`"));
+        let e = parse("title: T\nbase_url: rapporter\n").unwrap_err();
+        assert_eq!(e[0].line, 2);
+        let e = parse("title: T\nraw_html: maybe\n").unwrap_err();
+        assert_eq!(e[0].line, 2);
+        let e = parse("title: T\nnumbering:\n  elements: book\n").unwrap_err();
+        assert_eq!(e[0].line, 3, "{}", e[0]);
+    }
+}

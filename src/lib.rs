@@ -1,0 +1,199 @@
+//! evalpress: a static site generator for evaluation reports.
+//!
+//! A build is a chain of stages, each a module named after what it does:
+//!
+//! | stage | in -> out |
+//! |---|---|
+//! | [`config`] | `evalpress.yaml` -> validated `Config` |
+//! | [`load`] | site root -> sorted sources (reports, theme) |
+//! | [`locale`] | locale files -> words, kinds and date formats |
+//! | [`markdown`] | front matter + Markdown -> `ParsedReport` with numbered headings and elements |
+//! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
+//! | [`render`] | reports -> HTML pages through the theme's tera templates |
+//! | [`output`] | files -> the published folder, swapped in atomically |
+//!
+//! [`diagnostics`] carries every problem with its file, line and column; [`model`] holds the
+//! plain types the stages pass on; [`scaffold`] creates new reports. The library never prints:
+//! it returns an [`Outcome`] and reports progress through a callback.
+
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod locale;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod resolve;
+pub mod scaffold;
+mod themes;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use config::{CONFIG_FILE, Config};
+use diagnostics::{Diagnostic, Diagnostics, Pos};
+use locale::Locale;
+use model::ParsedReport;
+
+/// What a build or check is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; `None` means `<root>/public`.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    /// Warnings count as errors.
+    pub strict: bool,
+    /// Build reports marked `draft: true` too.
+    pub drafts: bool,
+    /// Write the output (`build`) or only validate (`check`).
+    pub write: bool,
+    /// The build date shown on pages, from `SOURCE_DATE_EPOCH`; never the wall clock.
+    pub build_date: Option<String>,
+}
+
+/// Progress of a build, for the binary to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Loading,
+    Parsing { reports: usize },
+    Rendering,
+    Writing { files: usize },
+}
+
+/// The result of a build: every diagnostic, and what was produced when it succeeded.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub reports: usize,
+    pub files: usize,
+    pub out: PathBuf,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Builds (or checks) the site described by `opts`.
+pub fn build(opts: &BuildOptions, progress: &dyn Fn(Progress)) -> Outcome {
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    let mut outcome = Outcome { out: out.clone(), ..Outcome::default() };
+    let mut diags = Diagnostics::new();
+    let result = run(opts, &out, progress, &mut diags);
+    if opts.strict {
+        diags.make_strict();
+    }
+    if let Some((reports, files)) = result {
+        if !diags.has_errors() && opts.write {
+            progress(Progress::Writing { files: files.len() });
+            if let Err(d) = output::publish(&out, &files) {
+                diags.push(d);
+            }
+        }
+        outcome.reports = reports;
+        outcome.files = files.len();
+    }
+    outcome.diagnostics = diags.into_sorted();
+    outcome
+}
+
+/// The stages in order. Returns the report count and the files to write, or `None` when a
+/// stage could not go on; diagnostics collect along the way.
+fn run(opts: &BuildOptions, out: &Path, progress: &dyn Fn(Progress), diags: &mut Diagnostics) -> Option<(usize, Vec<render::OutputFile>)> {
+    let root = &opts.root;
+    if opts.write {
+        if let Err(d) = output::check_output_dir(root, out) {
+            diags.push(d);
+            return None;
+        }
+    }
+    progress(Progress::Loading);
+    let config = read_config(root, opts.base_url.as_deref(), diags)?;
+    let (sources, d) = load::load(root, &config.theme);
+    diags.extend(d);
+    let locales = read_locales(&sources.theme, diags);
+    let templates = render::templates(&sources.theme).map_err(|d| diags.extend(d)).ok();
+
+    progress(Progress::Parsing { reports: sources.reports.len() });
+    let parsed: Vec<(Option<ParsedReport>, Diagnostics)> =
+        sources.reports.par_iter().map(|src| markdown::parse_report(src, &config, &locales)).collect();
+    let mut reports = Vec::new();
+    for (report, d) in parsed {
+        diags.extend(d);
+        reports.extend(report.filter(|r| opts.drafts || !r.front.draft));
+    }
+    let mut front_page = sources.front_page.as_ref().and_then(|f| {
+        let (page, d) = markdown::parse_front_page(f, &config);
+        diags.extend(d);
+        page
+    });
+
+    let index = resolve::label_index(&reports);
+    let base = config.base_path();
+    let locale_of = |code: &str| locales.get(code).or_else(|| locales.get(&config.locale));
+    let resolved: Vec<Diagnostics> = reports
+        .par_iter_mut()
+        .map(|r| match locale_of(&r.locale) {
+            Some(l) => resolve::resolve_report(r, &index, l, &base),
+            None => Diagnostics::new(),
+        })
+        .collect();
+    resolved.into_iter().for_each(|d| diags.extend(d));
+    if let (Some((_, nodes)), Some(l)) = (front_page.as_mut(), locale_of(&config.locale)) {
+        diags.extend(resolve::resolve_nodes(nodes, markdown::FRONT_PAGE, &index, l, &base));
+    }
+    if diags.has_errors() || (opts.strict && diags.warning_count() > 0) {
+        return None;
+    }
+
+    progress(Progress::Rendering);
+    let input = render::SiteInput {
+        config: &config,
+        locales: &locales,
+        front_page: front_page.as_ref().map(|(m, n)| (m.title.clone(), m.description.clone(), n.as_slice())),
+        build_date: opts.build_date.clone(),
+    };
+    let files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
+        .map_err(|d| diags.extend(d))
+        .ok()?;
+    diags.extend(output::check_collisions(&files));
+    Some((reports.len(), files))
+}
+
+fn read_config(root: &Path, base_url: Option<&str>, diags: &mut Diagnostics) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(CONFIG_FILE, Pos::FILE, format!("cannot read the site config: {e}"))
+                    .help(format!("run evalpress in the site's folder or pass --root; the folder needs {CONFIG_FILE} with at least `title: ...`")),
+            );
+            return None;
+        }
+    };
+    let config = Config::parse(&text, Path::new(CONFIG_FILE)).map_err(|d| diags.extend(d)).ok()?;
+    match base_url {
+        Some(url) => config.with_base_url(url).map_err(|d| diags.push(d)).ok(),
+        None => Some(config),
+    }
+}
+
+fn read_locales(theme: &model::ThemeSource, diags: &mut Diagnostics) -> BTreeMap<String, Locale> {
+    let mut locales = BTreeMap::new();
+    for (code, file) in &theme.locales {
+        match Locale::parse(file) {
+            Ok(l) => {
+                locales.insert(code.clone(), l);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    locales
+}

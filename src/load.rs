@@ -1,0 +1,279 @@
+//! Site root -> `Sources`: the report folders under `content/` and the theme files, sorted.
+//!
+//! This stage only reads. It checks what the file system can get wrong (symlink loops, links
+//! leaving the root, bad folder names, unreadable or non-UTF-8 files) and never guesses an
+//! order: reports are sorted by slug, chapters are ordered later by front matter.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::model::{Asset, AssetData, ReportSource, SourceFile, Sources, ThemeSource};
+use crate::themes;
+
+/// The largest Markdown or YAML source file read; larger files are refused unread.
+pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads the sources of the site at `root` with the theme named `theme`.
+pub fn load(root: &Path, theme: &str) -> (Sources, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let content = root.join("content");
+    let mut reports = Vec::new();
+    let mut front_page = None;
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error("content", Pos::FILE, "the site has no content/ folder")
+                .help("create content/<slug>/index.md, or run `evalpress new report <slug>`"),
+        );
+    } else {
+        for entry in sorted_entries(root, &content, &mut diags) {
+            let rel = relative(root, &entry);
+            let name = file_name(&entry);
+            if entry.is_dir() {
+                if let Some(report) = load_report(root, &entry, &name, &mut diags) {
+                    reports.push(report);
+                }
+            } else if name == "_index.md" {
+                front_page = read_text(root, &entry, &mut diags);
+            } else if !name.starts_with('.') {
+                diags.push(
+                    Diagnostic::warning(&rel, Pos::FILE, "file ignored: content/ holds report folders")
+                        .help("move the file into a report folder, or use content/_index.md for the front page"),
+                );
+            }
+        }
+    }
+    let theme = load_theme(root, theme, &mut diags);
+    (Sources { front_page, reports, theme }, diags)
+}
+
+fn load_report(root: &Path, dir: &Path, slug: &str, diags: &mut Diagnostics) -> Option<ReportSource> {
+    let rel = relative(root, dir);
+    if let Err(suggestion) = check_slug(slug) {
+        diags.push(
+            Diagnostic::error(&rel, Pos::FILE, format!("report folder name `{slug}` is not a valid slug"))
+                .help(format!(
+                    "use lowercase letters a-z, digits and hyphens, e.g. `{suggestion}`; the name becomes the URL"
+                )),
+        );
+        return None;
+    }
+    let index_path = dir.join("index.md");
+    if !index_path.is_file() {
+        diags.push(
+            Diagnostic::error(&rel, Pos::FILE, "report folder has no index.md")
+                .help("add index.md with front matter, or run `evalpress new report <slug>`"),
+        );
+        return None;
+    }
+    let index = read_text(root, &index_path, diags)?;
+    let mut markdown = BTreeMap::new();
+    let mut assets = Vec::new();
+    for entry in walk_files(root, dir, diags) {
+        let name = file_name(&entry);
+        let inner = entry.strip_prefix(dir).unwrap_or(&entry).to_string_lossy().replace('\\', "/");
+        if name.starts_with('.') || inner == "index.md" {
+            continue;
+        }
+        if name.ends_with(".md") && !inner.contains('/') {
+            if let Some(file) = read_text(root, &entry, diags) {
+                markdown.insert(name, file);
+            }
+        } else {
+            assets.push(Asset {
+                data: AssetData::File(entry.clone()),
+                source: relative(root, &entry),
+                to: format!("{slug}/{inner}"),
+            });
+        }
+    }
+    Some(ReportSource { slug: slug.to_string(), index, markdown, assets })
+}
+
+/// The default theme compiled into the binary, with the site's `themes/default/` and then
+/// `themes/<name>/` laid over it file by file.
+fn load_theme(root: &Path, name: &str, diags: &mut Diagnostics) -> ThemeSource {
+    let mut theme = themes::embedded();
+    let mut layers = vec!["default".to_string()];
+    if name != "default" {
+        layers.push(name.to_string());
+        if !root.join("themes").join(name).is_dir() {
+            diags.push(
+                Diagnostic::error("evalpress.yaml", Pos::FILE, format!("theme `{name}` not found"))
+                    .help(format!("create themes/{name}/ or set `theme: default`")),
+            );
+        }
+    }
+    for layer in layers {
+        let dir = root.join("themes").join(&layer);
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walk_files(root, &dir, diags) {
+            let inner = entry.strip_prefix(&dir).unwrap_or(&entry).to_string_lossy().replace('\\', "/");
+            let rel = relative(root, &entry);
+            if let Some(tpl) = inner.strip_prefix("templates/") {
+                if let Some(file) = read_text(root, &entry, diags) {
+                    theme.templates.insert(tpl.to_string(), file);
+                }
+            } else if let Some(loc) = inner.strip_prefix("locales/").and_then(|l| l.strip_suffix(".yaml")) {
+                if let Some(file) = read_text(root, &entry, diags) {
+                    theme.locales.insert(loc.to_string(), file);
+                }
+            } else if let Some(asset) = inner.strip_prefix("static/") {
+                let to = format!("static/{asset}");
+                theme.assets.retain(|a| a.to != to);
+                theme.assets.push(Asset { data: AssetData::File(entry.clone()), source: rel, to });
+            } else if !file_name(&entry).starts_with('.') {
+                diags.push(
+                    Diagnostic::warning(&rel, Pos::FILE, "file ignored: not under templates/, static/ or locales/")
+                        .help("themes hold templates/*.html, static/* and locales/<code>.yaml"),
+                );
+            }
+        }
+    }
+    theme.assets.sort_by(|a, b| a.to.cmp(&b.to));
+    theme
+}
+
+/// A slug is lowercase ASCII letters, digits and single hyphens; on failure, a suggestion.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    let ok = !slug.is_empty()
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--");
+    if ok { Ok(()) } else { Err(crate::markdown::slugify(slug)) }
+}
+
+/// The folder's entries sorted by name, with symlinks checked.
+fn sorted_entries(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    match fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if check_link(root, &path, diags) {
+                    out.push(path);
+                }
+            }
+        }
+        Err(e) => diags.push(
+            Diagnostic::error(relative(root, dir), Pos::FILE, format!("cannot read folder: {e}"))
+                .help("check that the folder exists and is readable"),
+        ),
+    }
+    out.sort();
+    out
+}
+
+/// Every file under `dir`, sorted, following symlinks that stay inside the root.
+fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(next) = it.next() {
+        match next {
+            Ok(entry) => {
+                if entry.path_is_symlink() && !check_link(root, entry.path(), diags) {
+                    if entry.file_type().is_dir() {
+                        it.skip_current_dir();
+                    }
+                    continue;
+                }
+                if entry.file_type().is_file() {
+                    out.push(entry.into_path());
+                }
+            }
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| relative(root, dir));
+                let (message, help) = if e.loop_ancestor().is_some() {
+                    ("symbolic link loop".to_string(), "remove the link that points back to its own folder")
+                } else {
+                    (format!("cannot read: {e}"), "check that the file exists and is readable")
+                };
+                diags.push(Diagnostic::error(path, Pos::FILE, message).help(help));
+            }
+        }
+    }
+    out
+}
+
+/// False (with an error) for a symlink that dangles or points outside the site root.
+fn check_link(root: &Path, path: &Path, diags: &mut Diagnostics) -> bool {
+    let is_link = fs::symlink_metadata(path).map(|m| m.file_type().is_symlink()).unwrap_or(false);
+    if !is_link {
+        return true;
+    }
+    let rel = relative(root, path);
+    let Ok(target) = fs::canonicalize(path) else {
+        diags.push(
+            Diagnostic::error(rel, Pos::FILE, "symbolic link points to nothing (dangling or a loop)")
+                .help("remove the link or point it at a file inside the site"),
+        );
+        return false;
+    };
+    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if !target.starts_with(&root) {
+        diags.push(
+            Diagnostic::error(rel, Pos::FILE, format!("symbolic link points outside the site root, to {}", target.display()))
+                .help("copy the file into the site instead of linking to it"),
+        );
+        return false;
+    }
+    true
+}
+
+fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    let rel = relative(root, path);
+    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_SOURCE_BYTES {
+        diags.push(
+            Diagnostic::error(&rel, Pos::FILE, format!("file is {size} bytes, over the limit of {MAX_SOURCE_BYTES}"))
+                .help("split the text into chapter files"),
+        );
+        return None;
+    }
+    match fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(SourceFile { path: rel, text: text.trim_start_matches('\u{feff}').to_string() }),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+                diags.push(
+                    Diagnostic::error(&rel, Pos::of_offset(&text, at), "file is not valid UTF-8")
+                        .help("save the file as UTF-8"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error(&rel, Pos::FILE, format!("cannot read file: {e}")).help("check the file's permissions"));
+            None
+        }
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_checked_with_a_suggestion() {
+        assert!(check_slug("rapport-2024").is_ok());
+        assert_eq!(check_slug("Rapport 2024").unwrap_err(), "rapport-2024");
+        assert_eq!(check_slug("Særlig_indsats").unwrap_err(), "saerlig-indsats");
+        assert!(check_slug("-a").is_err());
+    }
+}

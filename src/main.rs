@@ -1,0 +1,160 @@
+//! The `evalpress` command: arguments -> library calls -> printed diagnostics and exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use evalpress::{BuildOptions, Outcome, Progress};
+
+#[derive(Parser)]
+#[command(
+    name = "evalpress",
+    version,
+    about = "Static site generator for evaluation reports: Markdown, YAML and CSV in, accessible HTML out.",
+    after_help = "Examples:\n  evalpress build                         build the site in this folder into public/\n  evalpress build --base-url /rapporter/  build for a site served under a sub-path\n  evalpress check --strict                validate everything, warnings count as errors\n  evalpress new report min-evaluering     start a new report in content/min-evaluering/"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the site and write it to the output folder (default: public/).
+    #[command(after_help = "Example:\n  evalpress build --root site --out site/public --base-url /rapporter/")]
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder (default: <root>/public).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Validate everything a build would, writing nothing.
+    #[command(after_help = "Example:\n  evalpress check --strict")]
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Create something new.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// Scaffold content/<slug>/index.md with every front-matter field.
+    #[command(after_help = "Example:\n  evalpress new report evaluering-2025")]
+    Report {
+        /// Folder name and URL of the report: lowercase letters, digits and hyphens.
+        slug: String,
+        /// Site root (the folder with evalpress.yaml).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// Site root (the folder with evalpress.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Base URL or path the site is served under, e.g. /rapporter/ (overrides the config).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Include reports marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Print only errors and warnings.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { common, out } => run_build(common, out, true),
+        Command::Check { common } => run_build(common, None, false),
+        Command::New { what: New::Report { slug, root } } => {
+            let today = jiff::ZonedDateTime::now().date().to_string();
+            match evalpress::scaffold::new_report(&root, &slug, &today) {
+                Ok(path) => {
+                    println!("created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprintln!("{d}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn run_build(common: Common, out: Option<PathBuf>, write: bool) -> ExitCode {
+    let started = Instant::now();
+    let opts = BuildOptions {
+        root: common.root,
+        out,
+        base_url: common.base_url,
+        strict: common.strict,
+        drafts: common.drafts,
+        write,
+        build_date: build_date(),
+    };
+    let show_progress = !common.quiet && std::io::stderr().is_terminal();
+    let progress = |p: Progress| {
+        if show_progress {
+            let line = match p {
+                Progress::Loading => "loading sources…".to_string(),
+                Progress::Parsing { reports } => format!("parsing {reports} reports…"),
+                Progress::Rendering => "rendering pages…".to_string(),
+                Progress::Writing { files } => format!("writing {files} files…"),
+            };
+            let mut err = std::io::stderr();
+            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = err.flush();
+        }
+    };
+    let outcome = evalpress::build(&opts, &progress);
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    report(&outcome, write, common.quiet, started)
+}
+
+fn report(outcome: &Outcome, write: bool, quiet: bool, started: Instant) -> ExitCode {
+    for d in &outcome.diagnostics {
+        eprintln!("{d}");
+    }
+    let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = outcome.diagnostics.len() - errors;
+    let secs = started.elapsed().as_secs_f64();
+    if !outcome.succeeded() {
+        let untouched = if write { "; the output folder was not changed" } else { "" };
+        eprintln!("failed: {errors} error(s), {warnings} warning(s){untouched}");
+        return ExitCode::FAILURE;
+    }
+    if !quiet {
+        let what = if write {
+            format!("built {} reports, {} files into {} in {secs:.2} s", outcome.reports, outcome.files, outcome.out.display())
+        } else {
+            format!("checked {} reports in {secs:.2} s, nothing written", outcome.reports)
+        };
+        eprintln!("{what} ({warnings} warning(s))");
+    }
+    ExitCode::SUCCESS
+}
+
+/// The build date from `SOURCE_DATE_EPOCH`, so output never depends on the wall clock.
+fn build_date() -> Option<String> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let ts = jiff::Timestamp::from_second(secs).ok()?;
+    Some(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string())
+}

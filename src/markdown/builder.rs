@@ -1,0 +1,437 @@
+//! Markdown text -> `Node`s, numbering headings and elements as they are met.
+//!
+//! One `Builder` walks all files of one report in reading order, so numbers, anchors and
+//! footnotes run on across chapters. It records every label the report defines but does not
+//! look labels up: that is the resolve stage's job, once all reports are known.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::directives::{self, Fence, Spec};
+use super::safety::is_dangerous_url;
+use super::slug::{is_valid_label, slugify};
+use crate::config::{ElementNumbering, Numbering};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::model::{Element, ElementKind, Footnote, Node, Target, TocEntry};
+use crate::yaml;
+
+/// Ids the templates use themselves; headings never take them.
+const RESERVED_IDS: &[&str] = &["main", "indhold", "contents", "footnotes", "noter", "top"];
+
+pub struct Builder {
+    slug: String,
+    numbering: Numbering,
+    raw_html: bool,
+    headings: [usize; 3],
+    elements: BTreeMap<ElementKind, usize>,
+    ids: BTreeSet<String>,
+    pub labels: BTreeMap<String, Target>,
+    pub toc: Vec<TocEntry>,
+    pub footnotes: Vec<Footnote>,
+    pub diags: Diagnostics,
+}
+
+/// One file being read: its text (for positions) and where the parsed part starts.
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    path: &'a Path,
+    text: &'a str,
+    base: usize,
+}
+
+impl Src<'_> {
+    fn pos(&self, range: &Range<usize>) -> Pos {
+        Pos::of_offset(self.text, self.base + range.start)
+    }
+}
+
+/// Footnotes of one file: numbers by name, and the text of each definition.
+#[derive(Default)]
+struct FileNotes {
+    numbers: BTreeMap<String, usize>,
+    defs: BTreeMap<String, (Vec<Node>, Pos)>,
+}
+
+/// What an open link turned into, so its end can be matched.
+enum OpenLink {
+    Plain,
+    Ref { custom: bool },
+    Skip,
+    Dropped,
+}
+
+impl Builder {
+    pub fn new(slug: &str, numbering: Numbering, raw_html: bool) -> Self {
+        Builder {
+            slug: slug.to_string(),
+            numbering,
+            raw_html,
+            headings: [0; 3],
+            elements: BTreeMap::new(),
+            ids: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
+            labels: BTreeMap::new(),
+            toc: Vec::new(),
+            footnotes: Vec::new(),
+            diags: Diagnostics::new(),
+        }
+    }
+
+    /// Parses the Markdown of `text[base..]` of `path` and returns its nodes.
+    pub fn file(&mut self, path: &Path, text: &str, base: usize) -> Vec<Node> {
+        let src = Src { path, text, base };
+        let mut notes = FileNotes::default();
+        let nodes = self.markdown(src, &text[base..], true, &mut notes);
+        self.finish_footnotes(src, notes);
+        nodes
+    }
+
+    fn markdown(&mut self, src: Src, md: &str, top: bool, notes: &mut FileNotes) -> Vec<Node> {
+        let mut callback = |link: BrokenLink| {
+            let r = link.reference.trim();
+            (r.starts_with('@') || r.starts_with('=')).then(|| (CowStr::from(r.to_string()), CowStr::from("")))
+        };
+        let parser = Parser::new_with_broken_link_callback(md, options(), Some(&mut callback));
+        let events: Vec<(Event, Range<usize>)> = parser.into_offset_iter().collect();
+        let mut it = events.into_iter();
+        let mut sinks: Vec<Vec<Node>> = vec![Vec::new()];
+        let mut links: Vec<OpenLink> = Vec::new();
+        let mut heading: Option<(u8, Option<String>, bool, Pos)> = None;
+        let mut footnote: Option<(String, Pos)> = None;
+        while let Some((event, range)) = it.next() {
+            let pos = src.pos(&range);
+            let node = match event {
+                Event::Start(Tag::Heading { level, id, classes, .. }) if top && footnote.is_none() => {
+                    let unnumbered = classes.iter().any(|c| c.as_ref() == "unnumbered");
+                    heading = Some((level as u8, id.map(|i| i.to_string()), unnumbered, pos));
+                    sinks.push(Vec::new());
+                    continue;
+                }
+                Event::End(TagEnd::Heading(_)) if heading.is_some() => {
+                    let (level, id, unnumbered, hpos) = heading.take().expect("open heading");
+                    let inner = sinks.pop().unwrap_or_default();
+                    let sink = sinks.last_mut().expect("root sink");
+                    self.heading(src, level, id, unnumbered, hpos, inner, sink);
+                    continue;
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if top => {
+                    match directives::classify(&info) {
+                        Fence::Code => Node::Md(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info.into_static())))),
+                        fence => {
+                            let (body, body_start) = collect_code(&mut it, range.end);
+                            if let Some(node) = self.directive(src, fence, &body, body_start, pos, notes) {
+                                sinks.last_mut().expect("sink").push(node);
+                            }
+                            continue;
+                        }
+                    }
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    let dest = dest_url.trim();
+                    if let Some(target) = dest.strip_prefix('@') {
+                        let custom = !matches!(
+                            link_type,
+                            LinkType::ShortcutUnknown | LinkType::CollapsedUnknown | LinkType::ReferenceUnknown
+                        );
+                        // Without custom text, the shortcut's own text (`@label`) is skipped:
+                        // the reference supplies "figur 4".
+                        links.push(OpenLink::Ref { custom });
+                        Node::RefStart { target: target.to_string(), custom, file: src.path.to_path_buf(), pos, resolved: None }
+                    } else if let Some(name) = dest.strip_prefix('=') {
+                        links.push(OpenLink::Skip);
+                        Node::Value { name: name.to_string(), file: src.path.to_path_buf(), pos }
+                    } else if is_dangerous_url(&dest_url) {
+                        self.diags.push(
+                            Diagnostic::warning(src.path, pos, format!("link target `{}` removed", dest_url.escape_debug()))
+                                .help("links may not run code; use an http(s), mailto: or relative address"),
+                        );
+                        links.push(OpenLink::Dropped);
+                        Node::DroppedLinkStart
+                    } else {
+                        links.push(OpenLink::Plain);
+                        Node::Md(Event::Start(Tag::Link { link_type, dest_url: dest_url.into_static(), title: title.into_static(), id: id.into_static() }))
+                    }
+                }
+                Event::End(TagEnd::Link) => match links.pop() {
+                    Some(OpenLink::Ref { .. }) => Node::RefEnd,
+                    Some(OpenLink::Skip) => continue,
+                    Some(OpenLink::Dropped) => Node::DroppedLinkEnd,
+                    _ => Node::Md(Event::End(TagEnd::Link)),
+                },
+                _ if matches!(links.last(), Some(OpenLink::Skip | OpenLink::Ref { custom: false })) => continue,
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    if is_dangerous_url(&dest_url) {
+                        self.diags.push(
+                            Diagnostic::error(src.path, pos, format!("image source `{}` is not allowed", dest_url.escape_debug()))
+                                .help("images must be files next to the report or http(s) addresses"),
+                        );
+                    }
+                    Node::Md(Event::Start(Tag::Image { link_type, dest_url: dest_url.into_static(), title: title.into_static(), id: id.into_static() }))
+                }
+                Event::Html(html) | Event::InlineHtml(html) if !self.raw_html => Node::Md(Event::Text(html.into_static())),
+                Event::FootnoteReference(name) => {
+                    let next = self.footnotes.len() + notes.numbers.len() + 1;
+                    let number = *notes.numbers.entry(name.to_string()).or_insert(next);
+                    Node::FootnoteRef { number }
+                }
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    footnote = Some((name.to_string(), pos));
+                    sinks.push(Vec::new());
+                    continue;
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    let inner = sinks.pop().unwrap_or_default();
+                    if let Some((name, fpos)) = footnote.take() {
+                        notes.defs.insert(name, (inner, fpos));
+                    }
+                    continue;
+                }
+                other => Node::Md(other.into_static()),
+            };
+            sinks.last_mut().expect("sink").push(node);
+        }
+        sinks.into_iter().next().unwrap_or_default()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn heading(&mut self, src: Src, level: u8, id: Option<String>, unnumbered: bool, pos: Pos, inner: Vec<Node>, sink: &mut Vec<Node>) {
+        let title = plain_text(&inner);
+        let number = if self.numbering.headings && !unnumbered && level <= 3 {
+            let i = usize::from(level - 1);
+            self.headings[i] += 1;
+            for deeper in &mut self.headings[i + 1..] {
+                *deeper = 0;
+            }
+            if i == 0 && self.numbering.elements == ElementNumbering::Chapter {
+                self.elements.clear();
+            }
+            self.headings[..=i].iter().map(|n| n.to_string()).collect::<Vec<_>>().join(".")
+        } else {
+            String::new()
+        };
+        let anchor = match id {
+            Some(id) => {
+                if !is_valid_label(&id) {
+                    self.diags.push(Diagnostic::error(src.path, pos, format!("heading id `{id}` is not a valid label"))
+                        .help("use lowercase letters a-z, digits, `-` and `_`, starting with a letter or digit"));
+                }
+                self.define_label(&id, ElementKind::Section, &number, &title, src.path, pos);
+                id
+            }
+            None => self.fresh_id(&slugify(&title)),
+        };
+        self.toc.push(TocEntry { level, number: number.clone(), title, id: anchor.clone() });
+        sink.push(Node::HeadingStart { level, id: anchor, number });
+        sink.extend(inner);
+        sink.push(Node::HeadingEnd { level });
+    }
+
+    fn directive(&mut self, src: Src, fence: Fence, body: &str, body_start: usize, pos: Pos, notes: &mut FileNotes) -> Option<Node> {
+        let kind = match fence {
+            Fence::Directive(kind) => kind,
+            Fence::Unknown { name, suggestion } => {
+                let help = match suggestion {
+                    Some(s) => format!("did you mean `{s}`? Directives: box, table, figure"),
+                    None => "this version knows the directives box, table and figure; write ```text for a plain code block".into(),
+                };
+                self.diags.push(Diagnostic::error(src.path, pos, format!("unknown directive `{name}`")).help(help));
+                return None;
+            }
+            Fence::Code => return None,
+        };
+        let (yaml_text, md_at) = directives::split_body(body);
+        let origin = Pos::of_offset(src.text, src.base + body_start);
+        let spec: Spec = match yaml::parse(yaml_text, src.path, origin) {
+            Ok(spec) => spec,
+            Err(d) => {
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let content = match md_at {
+            Some(at) => {
+                let inner = Src { path: src.path, text: src.text, base: src.base + body_start + at };
+                self.markdown(inner, &body[at..], false, notes)
+            }
+            None => Vec::new(),
+        };
+        self.check_content(kind, &content, src.path, pos);
+        let number = self.next_number(kind);
+        let anchor = match &spec.label {
+            Some(label) => {
+                if !is_valid_label(label) {
+                    self.diags.push(Diagnostic::error(src.path, pos, format!("label `{label}` is not valid"))
+                        .help("use lowercase letters a-z, digits, `-` and `_`, e.g. `tab-budget`"));
+                }
+                self.define_label(label, kind, &number, &spec.title, src.path, pos);
+                label.clone()
+            }
+            None => self.fresh_id(&format!("{}-{}", kind_slug(kind), number.replace('.', "-"))),
+        };
+        Some(Node::Element(Box::new(Element {
+            kind,
+            number,
+            anchor,
+            title: spec.title,
+            source: spec.source,
+            note: spec.note,
+            content,
+        })))
+    }
+
+    fn check_content(&mut self, kind: ElementKind, content: &[Node], path: &Path, pos: Pos) {
+        let count = |pred: &dyn Fn(&Event) -> bool| {
+            content.iter().filter(|n| matches!(n, Node::Md(e) if pred(e))).count()
+        };
+        let problem = match kind {
+            ElementKind::Table => {
+                let tables = count(&|e| matches!(e, Event::Start(Tag::Table(_))));
+                (tables != 1).then(|| (format!("a table directive holds one Markdown table, found {tables}"),
+                    "after the `---` line, write one table: `| Header | Header |` / `|---|--:|` / rows"))
+            }
+            ElementKind::Figure => {
+                let images = count(&|e| matches!(e, Event::Start(Tag::Image { .. })));
+                if images != 1 {
+                    Some((format!("a figure directive holds one image, found {images}"),
+                        "after the `---` line, write `![description of the image](file.png)`"))
+                } else if image_alt_is_empty(content) {
+                    Some(("the figure's image has no alt text".to_string(),
+                        "describe what the image shows: `![what it shows](file.png)`"))
+                } else {
+                    None
+                }
+            }
+            ElementKind::Box | ElementKind::Section => None,
+        };
+        if let Some((message, help)) = problem {
+            self.diags.push(Diagnostic::error(path, pos, message).help(help));
+        }
+    }
+
+    fn next_number(&mut self, kind: ElementKind) -> String {
+        let n = self.elements.entry(kind).or_insert(0);
+        *n += 1;
+        match self.numbering.elements {
+            ElementNumbering::Chapter if self.headings[0] > 0 => format!("{}.{}", self.headings[0], n),
+            _ => n.to_string(),
+        }
+    }
+
+    fn define_label(&mut self, label: &str, kind: ElementKind, number: &str, title: &str, path: &Path, pos: Pos) {
+        if let Some(first) = self.labels.get(label) {
+            self.diags.push(
+                Diagnostic::error(path, pos, format!("label `{label}` is already used"))
+                    .help(format!("it was first defined at {}:{}:{}; give this element another label",
+                        first.file.display(), first.pos.line, first.pos.col)),
+            );
+            return;
+        }
+        if !self.ids.insert(label.to_string()) {
+            self.diags.push(
+                Diagnostic::error(path, pos, format!("label `{label}` is also the anchor of an earlier heading or element"))
+                    .help("choose another label, or give the heading an explicit id with {#...}"),
+            );
+        }
+        self.labels.insert(label.to_string(), Target {
+            report: self.slug.clone(),
+            anchor: label.to_string(),
+            kind,
+            number: number.to_string(),
+            title: title.to_string(),
+            file: PathBuf::from(path),
+            pos,
+        });
+    }
+
+    fn fresh_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "afsnit" } else { base };
+        let mut id = base.to_string();
+        let mut n = 1;
+        while self.ids.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    fn finish_footnotes(&mut self, src: Src, mut notes: FileNotes) {
+        let mut numbered: Vec<(usize, String)> = notes.numbers.iter().map(|(k, v)| (*v, k.clone())).collect();
+        numbered.sort();
+        for (number, name) in numbered {
+            match notes.defs.remove(&name) {
+                Some((content, _)) => self.footnotes.push(Footnote { number, content }),
+                None => {
+                    self.diags.push(Diagnostic::error(src.path, Pos::FILE, format!("footnote `[^{name}]` has no text"))
+                        .help(format!("add a line `[^{name}]: ...` to the same file")));
+                    self.footnotes.push(Footnote { number, content: Vec::new() });
+                }
+            }
+        }
+        for (name, (_, pos)) in notes.defs {
+            self.diags.push(Diagnostic::warning(src.path, pos, format!("footnote `[^{name}]` is never referenced"))
+                .help(format!("refer to it with `[^{name}]` in the text, or remove it")));
+        }
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The text of a code block up to its end, and the offset where that text starts.
+fn collect_code<'a>(it: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>, fence_end: usize) -> (String, usize) {
+    let mut body = String::new();
+    let mut start = None;
+    for (event, range) in it.by_ref() {
+        match event {
+            Event::Text(t) => {
+                start.get_or_insert(range.start);
+                body.push_str(&t);
+            }
+            Event::End(TagEnd::CodeBlock) => break,
+            _ => {}
+        }
+    }
+    (body, start.unwrap_or(fence_end))
+}
+
+/// The plain text of inline nodes (for the table of contents and section titles).
+pub fn plain_text(nodes: &[Node]) -> String {
+    let mut out = String::new();
+    for node in nodes {
+        if let Node::Md(Event::Text(t) | Event::Code(t)) = node {
+            out.push_str(t);
+        }
+    }
+    out.trim().to_string()
+}
+
+fn image_alt_is_empty(content: &[Node]) -> bool {
+    let mut in_image = false;
+    let mut alt = String::new();
+    for node in content {
+        match node {
+            Node::Md(Event::Start(Tag::Image { .. })) => in_image = true,
+            Node::Md(Event::End(TagEnd::Image)) => in_image = false,
+            Node::Md(Event::Text(t)) if in_image => alt.push_str(t),
+            _ => {}
+        }
+    }
+    alt.trim().is_empty()
+}
+
+fn kind_slug(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::Figure => "figur",
+        ElementKind::Table => "tabel",
+        ElementKind::Box => "boks",
+        ElementKind::Section => "afsnit",
+    }
+}

@@ -1,0 +1,236 @@
+//! Plain types shared by the stages: sources, parsed reports, the resolved site. No I/O here.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use pulldown_cmark::Event;
+use serde::{Deserialize, Serialize};
+
+use crate::config::ElementNumbering;
+use crate::diagnostics::Pos;
+
+/// One text file read from the site, with its path relative to the site root.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// One report folder under `content/`.
+#[derive(Debug, Clone)]
+pub struct ReportSource {
+    pub slug: String,
+    pub index: SourceFile,
+    /// Every other `.md` file of the folder, by file name; front matter says which are chapters.
+    pub markdown: BTreeMap<String, SourceFile>,
+    /// Other files of the folder (images), copied next to the report page.
+    pub assets: Vec<Asset>,
+}
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub data: AssetData,
+    /// The source path shown in diagnostics (relative to the site root).
+    pub source: PathBuf,
+    /// Its path inside the output folder.
+    pub to: String,
+}
+
+/// Where an asset's bytes come from.
+#[derive(Debug, Clone)]
+pub enum AssetData {
+    /// A file on disk (path as opened).
+    File(PathBuf),
+    /// A file of the default theme compiled into the binary.
+    Embedded(&'static [u8]),
+}
+
+/// The theme after the site's overrides were laid over the default theme.
+#[derive(Debug, Clone, Default)]
+pub struct ThemeSource {
+    /// Template name (`report.html`) -> file.
+    pub templates: BTreeMap<String, SourceFile>,
+    /// Locale code -> locale file.
+    pub locales: BTreeMap<String, SourceFile>,
+    /// Static assets, copied under `static/`.
+    pub assets: Vec<Asset>,
+}
+
+/// Everything the `load` stage read.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub front_page: Option<SourceFile>,
+    pub reports: Vec<ReportSource>,
+    pub theme: ThemeSource,
+}
+
+/// Typed front matter of a report's `index.md`.
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub evaluator: Option<String>,
+    #[serde(default)]
+    pub identifiers: Vec<Identifier>,
+    #[serde(default)]
+    pub programme: Option<String>,
+    #[serde(default)]
+    pub round: Option<u32>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub locale: Option<String>,
+    #[serde(default)]
+    pub chapters: Vec<String>,
+    #[serde(default)]
+    pub numbering: Option<NumberingOverride>,
+}
+
+fn default_kind() -> String {
+    "notat".into()
+}
+
+/// The front page's front matter (`content/_index.md`).
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FrontPageMatter {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A labelled identifier such as "Sagsnummer: 2024-0123456".
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identifier {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NumberingOverride {
+    #[serde(default)]
+    pub headings: Option<bool>,
+    #[serde(default)]
+    pub elements: Option<ElementNumbering>,
+}
+
+/// The kinds of numbered, referencable things in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ElementKind {
+    Figure,
+    Table,
+    Box,
+    Section,
+}
+
+impl ElementKind {
+    /// The locale key of the caption word ("Figur") and of the word in references ("figur").
+    pub fn word_keys(self) -> (&'static str, &'static str) {
+        match self {
+            ElementKind::Figure => ("figure", "ref_figure"),
+            ElementKind::Table => ("table", "ref_table"),
+            ElementKind::Box => ("box", "ref_box"),
+            ElementKind::Section => ("section", "ref_section"),
+        }
+    }
+}
+
+/// Where a label points: a numbered element or a heading of some report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub report: String,
+    pub anchor: String,
+    pub kind: ElementKind,
+    /// "4", "4.1" or, for unnumbered headings, empty.
+    pub number: String,
+    /// The heading text, used when a section has no number.
+    pub title: String,
+    pub file: PathBuf,
+    pub pos: Pos,
+}
+
+/// One entry of a report's table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub number: String,
+    pub title: String,
+    pub id: String,
+}
+
+/// A piece of a parsed Markdown document. Plain Markdown stays a pulldown-cmark event; what
+/// evalpress adds (numbered headings, directives, references, footnotes) gets its own node.
+#[derive(Debug, Clone)]
+pub enum Node {
+    Md(Event<'static>),
+    HeadingStart { level: u8, id: String, number: String },
+    HeadingEnd { level: u8 },
+    Element(Box<Element>),
+    /// A cross-reference `[@label]` or `[text](@label)`; `custom` is true when the author's own
+    /// link text follows (until `RefEnd`).
+    RefStart { target: String, custom: bool, file: PathBuf, pos: Pos, resolved: Option<ResolvedRef> },
+    RefEnd,
+    /// An inline value `[=name]`.
+    Value { name: String, file: PathBuf, pos: Pos },
+    FootnoteRef { number: usize },
+    /// A link whose target was refused; its text is kept.
+    DroppedLinkStart,
+    DroppedLinkEnd,
+}
+
+/// What a cross-reference turned into once every label of the site was known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedRef {
+    pub href: String,
+    pub text: String,
+}
+
+/// A numbered figure, table or box from a directive.
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub kind: ElementKind,
+    pub number: String,
+    pub anchor: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub content: Vec<Node>,
+}
+
+/// One footnote of a report, numbered in order of first reference.
+#[derive(Debug, Clone)]
+pub struct Footnote {
+    pub number: usize,
+    pub content: Vec<Node>,
+}
+
+/// A report after the markdown stage: front matter, nodes and every label it defines.
+#[derive(Debug, Clone)]
+pub struct ParsedReport {
+    pub slug: String,
+    pub front: FrontMatter,
+    pub locale: String,
+    pub nodes: Vec<Node>,
+    pub footnotes: Vec<Footnote>,
+    pub toc: Vec<TocEntry>,
+    pub labels: BTreeMap<String, Target>,
+    pub assets: Vec<Asset>,
+    pub source: PathBuf,
+}

@@ -1,0 +1,85 @@
+//! Parsed reports -> reports whose every cross-reference and inline value is checked and
+//! resolved against the labels of the whole site. All dangling references are collected.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::locale::Locale;
+use crate::markdown::directives::closest;
+use crate::model::{ElementKind, Node, ParsedReport, ResolvedRef, Target};
+
+/// Every label of the site: report slug -> label -> target.
+pub type LabelIndex = BTreeMap<String, BTreeMap<String, Target>>;
+
+pub fn label_index(reports: &[ParsedReport]) -> LabelIndex {
+    reports.iter().map(|r| (r.slug.clone(), r.labels.clone())).collect()
+}
+
+/// Resolves the references in `nodes`, written in report `from` (the front page is `""`).
+pub fn resolve_nodes(nodes: &mut [Node], from: &str, index: &LabelIndex, locale: &Locale, base_path: &str) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for node in nodes.iter_mut() {
+        match node {
+            Node::RefStart { target, file, pos, resolved, .. } => match lookup(target, from, index) {
+                Ok(t) => *resolved = Some(describe(t, from, locale, base_path)),
+                Err(help) => diags.push(
+                    Diagnostic::error(&*file, *pos, format!("reference to unknown label `{target}`")).help(help),
+                ),
+            },
+            Node::Value { name, file, pos } => diags.push(
+                Diagnostic::error(&*file, *pos, format!("unknown inline value `{name}`"))
+                    .help("inline values name data declared for the report; check the name's spelling"),
+            ),
+            Node::Element(el) => diags.extend(resolve_nodes(&mut el.content, from, index, locale, base_path)),
+            _ => {}
+        }
+    }
+    diags
+}
+
+/// Resolves every report and its footnotes.
+pub fn resolve_report(report: &mut ParsedReport, index: &LabelIndex, locale: &Locale, base_path: &str) -> Diagnostics {
+    let mut diags = resolve_nodes(&mut report.nodes, &report.slug, index, locale, base_path);
+    for note in &mut report.footnotes {
+        diags.extend(resolve_nodes(&mut note.content, &report.slug, index, locale, base_path));
+    }
+    diags
+}
+
+fn lookup<'a>(target: &str, from: &str, index: &'a LabelIndex) -> Result<&'a Target, String> {
+    let (slug, label) = match target.split_once('/') {
+        Some((slug, label)) => (slug, label),
+        None => (from, target),
+    };
+    let Some(labels) = index.get(slug) else {
+        let slugs = index.keys().map(String::as_str).filter(|s| !s.is_empty());
+        return Err(match closest(slug, slugs) {
+            Some(s) => format!("there is no report `{slug}`; did you mean `{s}/{label}`?"),
+            None => format!("there is no report `{slug}`; write [@report-folder/label]"),
+        });
+    };
+    labels.get(label).ok_or_else(|| {
+        let near = closest(label, labels.keys().map(String::as_str));
+        match near {
+            Some(n) if slug == from => format!("did you mean `[@{n}]`?"),
+            Some(n) => format!("did you mean `[@{slug}/{n}]`?"),
+            None if labels.is_empty() => "that report defines no labels; add `label:` to a box, table or figure".into(),
+            None => format!("labels here: {}", labels.keys().cloned().collect::<Vec<_>>().join(", ")),
+        }
+    })
+}
+
+/// The link and text of a reference: "tabel 2", or a section's title when it has no number.
+fn describe(t: &Target, from: &str, locale: &Locale, base_path: &str) -> ResolvedRef {
+    let href = if t.report == from && !from.is_empty() {
+        format!("#{}", t.anchor)
+    } else {
+        format!("{base_path}{}/#{}", t.report, t.anchor)
+    };
+    let text = if t.number.is_empty() {
+        t.title.clone()
+    } else {
+        format!("{} {}", locale.word(ElementKind::word_keys(t.kind).1), t.number)
+    };
+    ResolvedRef { href, text }
+}

@@ -1,0 +1,50 @@
+//! The default theme, compiled into the binary so every site builds without copying it.
+//!
+//! A site's own `themes/default/` or `themes/<name>/` files replace these one by one (see
+//! `load`). The files themselves live in the repository's `themes/default/`.
+
+use std::path::PathBuf;
+
+use crate::model::{Asset, AssetData, SourceFile, ThemeSource};
+
+macro_rules! theme_file {
+    ($dir:literal, $name:literal) => {
+        ($name, include_str!(concat!("../themes/default/", $dir, "/", $name)))
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    theme_file!("templates", "base.html"),
+    theme_file!("templates", "index.html"),
+    theme_file!("templates", "report.html"),
+    theme_file!("templates", "page.html"),
+    theme_file!("templates", "404.html"),
+    theme_file!("templates", "cover.html"),
+];
+
+const LOCALES: &[(&str, &str)] = &[theme_file!("locales", "da.yaml"), theme_file!("locales", "en.yaml")];
+
+const STATIC: &[(&str, &str)] = &[theme_file!("static", "style.css"), theme_file!("static", "print.css")];
+
+/// The built-in default theme.
+pub fn embedded() -> ThemeSource {
+    let file = |dir: &str, name: &str, text: &str| SourceFile {
+        path: PathBuf::from(format!("themes/default/{dir}/{name}")),
+        text: text.to_string(),
+    };
+    ThemeSource {
+        templates: TEMPLATES.iter().map(|(n, t)| (n.to_string(), file("templates", n, t))).collect(),
+        locales: LOCALES
+            .iter()
+            .map(|(n, t)| (n.trim_end_matches(".yaml").to_string(), file("locales", n, t)))
+            .collect(),
+        assets: STATIC
+            .iter()
+            .map(|(n, t)| Asset {
+                data: AssetData::Embedded(t.as_bytes()),
+                source: PathBuf::from(format!("themes/default/static/{n}")),
+                to: format!("static/{n}"),
+            })
+            .collect(),
+    }
+}
