@@ -48,7 +48,10 @@ pub struct Numbering {
 
 impl Default for Numbering {
     fn default() -> Self {
-        Numbering { headings: true, elements: ElementNumbering::Report }
+        Numbering {
+            headings: true,
+            elements: ElementNumbering::Report,
+        }
     }
 }
 
@@ -71,7 +74,9 @@ pub struct Disclosure {
 
 impl Default for Disclosure {
     fn default() -> Self {
-        Disclosure { threshold: default_threshold() }
+        Disclosure {
+            threshold: default_threshold(),
+        }
     }
 }
 
@@ -113,7 +118,11 @@ impl Config {
     pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
         let config: Config = yaml::parse(text, file, Pos::new(1, 1)).map_err(|d| vec![d])?;
         let problems = config.validate(text, file);
-        if problems.is_empty() { Ok(config) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
     }
 
     fn validate(&self, text: &str, file: &Path) -> Vec<Diagnostic> {
@@ -121,8 +130,12 @@ impl Config {
         let mut problems = Vec::new();
         if !LOCALES.contains(&self.locale.as_str()) {
             problems.push(
-                Diagnostic::error(file, at("locale"), format!("unknown locale `{}`", self.locale))
-                    .help(format!("use one of: {}", LOCALES.join(", "))),
+                Diagnostic::error(
+                    file,
+                    at("locale"),
+                    format!("unknown locale `{}`", self.locale),
+                )
+                .help(format!("use one of: {}", LOCALES.join(", "))),
             );
         }
         if let Err(why) = check_base_url(&self.base_url) {
@@ -133,8 +146,12 @@ impl Config {
         }
         if self.theme.is_empty() || self.theme.contains(['/', '\\', '.']) {
             problems.push(
-                Diagnostic::error(file, at("theme"), format!("invalid theme name `{}`", self.theme))
-                    .help("name a folder directly under themes/, such as `default`"),
+                Diagnostic::error(
+                    file,
+                    at("theme"),
+                    format!("invalid theme name `{}`", self.theme),
+                )
+                .help("name a folder directly under themes/, such as `default`"),
             );
         }
         problems
@@ -176,8 +193,13 @@ impl Config {
 }
 
 fn check_base_url(url: &str) -> Result<(), String> {
-    if url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
-        return Err(format!("base URL `{url}` contains a space or a character not allowed in URLs"));
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
+        return Err(format!(
+            "base URL `{url}` contains a space or a character not allowed in URLs"
+        ));
     }
     if let Some((scheme, _)) = url.split_once("://") {
         if scheme != "http" && scheme != "https" {
@@ -186,7 +208,9 @@ fn check_base_url(url: &str) -> Result<(), String> {
         return Ok(());
     }
     if !url.starts_with('/') {
-        return Err(format!("base URL `{url}` must start with `/` or a scheme such as https://"));
+        return Err(format!(
+            "base URL `{url}` must start with `/` or a scheme such as https://"
+        ));
     }
     if url.contains("//") || url.split('/').any(|s| s == ".." || s == ".") {
         return Err(format!("base URL `{url}` must be a plain path"));
@@ -236,7 +260,10 @@ mod tests {
         let e = parse("title: T\ncolour: red\n").unwrap_err();
         assert_eq!(e[0].line, 2);
         let e = parse("title: T\nlocale: fr\n").unwrap_err();
-        assert_eq!((e[0].line, e[0].message.as_str()), (2, "unknown locale `fr`"));
+        assert_eq!(
+            (e[0].line, e[0].message.as_str()),
+            (2, "unknown locale `fr`")
+        );
         let e = parse("title: T\nbase_url: rapporter\n").unwrap_err();
         assert_eq!(e[0].line, 2);
         let e = parse("title: T\nraw_html: maybe\n").unwrap_err();

@@ -36,7 +36,12 @@ impl Diagnostic {
         Self::new(Severity::Warning, file, pos, message)
     }
 
-    fn new(severity: Severity, file: impl AsRef<Path>, pos: Pos, message: impl Into<String>) -> Self {
+    fn new(
+        severity: Severity,
+        file: impl AsRef<Path>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity,
             file: file.as_ref().to_path_buf(),
@@ -161,9 +166,8 @@ impl Diagnostics {
     /// so the output does not depend on the order in which parallel stages finished.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.col, a.severity, &a.message).cmp(&(
-                &b.file, b.line, b.col, b.severity, &b.message,
-            ))
+            (&a.file, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
         });
         self.items.dedup();
         self.items
@@ -205,6 +209,9 @@ mod tests {
     #[test]
     fn display_has_location_and_help() {
         let d = Diagnostic::error("content/a/index.md", Pos::new(3, 7), "bad").help("fix it");
-        assert_eq!(d.to_string(), "content/a/index.md:3:7: error: bad\n  help: fix it");
+        assert_eq!(
+            d.to_string(),
+            "content/a/index.md:3:7: error: bad\n  help: fix it"
+        );
     }
 }

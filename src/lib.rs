@@ -83,7 +83,10 @@ impl Outcome {
 /// Builds (or checks) the site described by `opts`.
 pub fn build(opts: &BuildOptions, progress: &dyn Fn(Progress)) -> Outcome {
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
-    let mut outcome = Outcome { out: out.clone(), ..Outcome::default() };
+    let mut outcome = Outcome {
+        out: out.clone(),
+        ..Outcome::default()
+    };
     let mut diags = Diagnostics::new();
     let result = run(opts, &out, progress, &mut diags);
     if opts.strict {
@@ -105,24 +108,36 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(Progress)) -> Outcome {
 
 /// The stages in order. Returns the report count and the files to write, or `None` when a
 /// stage could not go on; diagnostics collect along the way.
-fn run(opts: &BuildOptions, out: &Path, progress: &dyn Fn(Progress), diags: &mut Diagnostics) -> Option<(usize, Vec<render::OutputFile>)> {
+fn run(
+    opts: &BuildOptions,
+    out: &Path,
+    progress: &dyn Fn(Progress),
+    diags: &mut Diagnostics,
+) -> Option<(usize, Vec<render::OutputFile>)> {
     let root = &opts.root;
-    if opts.write {
-        if let Err(d) = output::check_output_dir(root, out) {
-            diags.push(d);
-            return None;
-        }
+    if opts.write
+        && let Err(d) = output::check_output_dir(root, out)
+    {
+        diags.push(d);
+        return None;
     }
     progress(Progress::Loading);
     let config = read_config(root, opts.base_url.as_deref(), diags)?;
     let (sources, d) = load::load(root, &config.theme);
     diags.extend(d);
     let locales = read_locales(&sources.theme, diags);
-    let templates = render::templates(&sources.theme).map_err(|d| diags.extend(d)).ok();
+    let templates = render::templates(&sources.theme)
+        .map_err(|d| diags.extend(d))
+        .ok();
 
-    progress(Progress::Parsing { reports: sources.reports.len() });
-    let parsed: Vec<(Option<ParsedReport>, Diagnostics)> =
-        sources.reports.par_iter().map(|src| markdown::parse_report(src, &config, &locales)).collect();
+    progress(Progress::Parsing {
+        reports: sources.reports.len(),
+    });
+    let parsed: Vec<(Option<ParsedReport>, Diagnostics)> = sources
+        .reports
+        .par_iter()
+        .map(|src| markdown::parse_report(src, &config, &locales))
+        .collect();
     let mut reports = Vec::new();
     for (report, d) in parsed {
         diags.extend(d);
@@ -146,7 +161,13 @@ fn run(opts: &BuildOptions, out: &Path, progress: &dyn Fn(Progress), diags: &mut
         .collect();
     resolved.into_iter().for_each(|d| diags.extend(d));
     if let (Some((_, nodes)), Some(l)) = (front_page.as_mut(), locale_of(&config.locale)) {
-        diags.extend(resolve::resolve_nodes(nodes, markdown::FRONT_PAGE, &index, l, &base));
+        diags.extend(resolve::resolve_nodes(
+            nodes,
+            markdown::FRONT_PAGE,
+            &index,
+            l,
+            &base,
+        ));
     }
     if diags.has_errors() || (opts.strict && diags.warning_count() > 0) {
         return None;
@@ -156,7 +177,9 @@ fn run(opts: &BuildOptions, out: &Path, progress: &dyn Fn(Progress), diags: &mut
     let input = render::SiteInput {
         config: &config,
         locales: &locales,
-        front_page: front_page.as_ref().map(|(m, n)| (m.title.clone(), m.description.clone(), n.as_slice())),
+        front_page: front_page
+            .as_ref()
+            .map(|(m, n)| (m.title.clone(), m.description.clone(), n.as_slice())),
         build_date: opts.build_date.clone(),
     };
     let files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
@@ -178,7 +201,9 @@ fn read_config(root: &Path, base_url: Option<&str>, diags: &mut Diagnostics) -> 
             return None;
         }
     };
-    let config = Config::parse(&text, Path::new(CONFIG_FILE)).map_err(|d| diags.extend(d)).ok()?;
+    let config = Config::parse(&text, Path::new(CONFIG_FILE))
+        .map_err(|d| diags.extend(d))
+        .ok()?;
     match base_url {
         Some(url) => config.with_base_url(url).map_err(|d| diags.push(d)).ok(),
         None => Some(config),

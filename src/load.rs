@@ -47,10 +47,22 @@ pub fn load(root: &Path, theme: &str) -> (Sources, Diagnostics) {
         }
     }
     let theme = load_theme(root, theme, &mut diags);
-    (Sources { front_page, reports, theme }, diags)
+    (
+        Sources {
+            front_page,
+            reports,
+            theme,
+        },
+        diags,
+    )
 }
 
-fn load_report(root: &Path, dir: &Path, slug: &str, diags: &mut Diagnostics) -> Option<ReportSource> {
+fn load_report(
+    root: &Path,
+    dir: &Path,
+    slug: &str,
+    diags: &mut Diagnostics,
+) -> Option<ReportSource> {
     let rel = relative(root, dir);
     if let Err(suggestion) = check_slug(slug) {
         diags.push(
@@ -74,7 +86,11 @@ fn load_report(root: &Path, dir: &Path, slug: &str, diags: &mut Diagnostics) -> 
     let mut assets = Vec::new();
     for entry in walk_files(root, dir, diags) {
         let name = file_name(&entry);
-        let inner = entry.strip_prefix(dir).unwrap_or(&entry).to_string_lossy().replace('\\', "/");
+        let inner = entry
+            .strip_prefix(dir)
+            .unwrap_or(&entry)
+            .to_string_lossy()
+            .replace('\\', "/");
         if name.starts_with('.') || inner == "index.md" {
             continue;
         }
@@ -90,7 +106,12 @@ fn load_report(root: &Path, dir: &Path, slug: &str, diags: &mut Diagnostics) -> 
             });
         }
     }
-    Some(ReportSource { slug: slug.to_string(), index, markdown, assets })
+    Some(ReportSource {
+        slug: slug.to_string(),
+        index,
+        markdown,
+        assets,
+    })
 }
 
 /// The default theme compiled into the binary, with the site's `themes/default/` and then
@@ -102,8 +123,12 @@ fn load_theme(root: &Path, name: &str, diags: &mut Diagnostics) -> ThemeSource {
         layers.push(name.to_string());
         if !root.join("themes").join(name).is_dir() {
             diags.push(
-                Diagnostic::error("evalpress.yaml", Pos::FILE, format!("theme `{name}` not found"))
-                    .help(format!("create themes/{name}/ or set `theme: default`")),
+                Diagnostic::error(
+                    "evalpress.yaml",
+                    Pos::FILE,
+                    format!("theme `{name}` not found"),
+                )
+                .help(format!("create themes/{name}/ or set `theme: default`")),
             );
         }
     }
@@ -113,24 +138,39 @@ fn load_theme(root: &Path, name: &str, diags: &mut Diagnostics) -> ThemeSource {
             continue;
         }
         for entry in walk_files(root, &dir, diags) {
-            let inner = entry.strip_prefix(&dir).unwrap_or(&entry).to_string_lossy().replace('\\', "/");
+            let inner = entry
+                .strip_prefix(&dir)
+                .unwrap_or(&entry)
+                .to_string_lossy()
+                .replace('\\', "/");
             let rel = relative(root, &entry);
             if let Some(tpl) = inner.strip_prefix("templates/") {
                 if let Some(file) = read_text(root, &entry, diags) {
                     theme.templates.insert(tpl.to_string(), file);
                 }
-            } else if let Some(loc) = inner.strip_prefix("locales/").and_then(|l| l.strip_suffix(".yaml")) {
+            } else if let Some(loc) = inner
+                .strip_prefix("locales/")
+                .and_then(|l| l.strip_suffix(".yaml"))
+            {
                 if let Some(file) = read_text(root, &entry, diags) {
                     theme.locales.insert(loc.to_string(), file);
                 }
             } else if let Some(asset) = inner.strip_prefix("static/") {
                 let to = format!("static/{asset}");
                 theme.assets.retain(|a| a.to != to);
-                theme.assets.push(Asset { data: AssetData::File(entry.clone()), source: rel, to });
+                theme.assets.push(Asset {
+                    data: AssetData::File(entry.clone()),
+                    source: rel,
+                    to,
+                });
             } else if !file_name(&entry).starts_with('.') {
                 diags.push(
-                    Diagnostic::warning(&rel, Pos::FILE, "file ignored: not under templates/, static/ or locales/")
-                        .help("themes hold templates/*.html, static/* and locales/<code>.yaml"),
+                    Diagnostic::warning(
+                        &rel,
+                        Pos::FILE,
+                        "file ignored: not under templates/, static/ or locales/",
+                    )
+                    .help("themes hold templates/*.html, static/* and locales/<code>.yaml"),
                 );
             }
         }
@@ -142,11 +182,17 @@ fn load_theme(root: &Path, name: &str, diags: &mut Diagnostics) -> ThemeSource {
 /// A slug is lowercase ASCII letters, digits and single hyphens; on failure, a suggestion.
 pub fn check_slug(slug: &str) -> Result<(), String> {
     let ok = !slug.is_empty()
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--");
-    if ok { Ok(()) } else { Err(crate::markdown::slugify(slug)) }
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::markdown::slugify(slug))
+    }
 }
 
 /// The folder's entries sorted by name, with symlinks checked.
@@ -162,8 +208,12 @@ fn sorted_entries(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathB
             }
         }
         Err(e) => diags.push(
-            Diagnostic::error(relative(root, dir), Pos::FILE, format!("cannot read folder: {e}"))
-                .help("check that the folder exists and is readable"),
+            Diagnostic::error(
+                relative(root, dir),
+                Pos::FILE,
+                format!("cannot read folder: {e}"),
+            )
+            .help("check that the folder exists and is readable"),
         ),
     }
     out.sort();
@@ -189,11 +239,20 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> 
                 }
             }
             Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| relative(root, dir));
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| relative(root, dir));
                 let (message, help) = if e.loop_ancestor().is_some() {
-                    ("symbolic link loop".to_string(), "remove the link that points back to its own folder")
+                    (
+                        "symbolic link loop".to_string(),
+                        "remove the link that points back to its own folder",
+                    )
                 } else {
-                    (format!("cannot read: {e}"), "check that the file exists and is readable")
+                    (
+                        format!("cannot read: {e}"),
+                        "check that the file exists and is readable",
+                    )
                 };
                 diags.push(Diagnostic::error(path, Pos::FILE, message).help(help));
             }
@@ -204,23 +263,36 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> 
 
 /// False (with an error) for a symlink that dangles or points outside the site root.
 fn check_link(root: &Path, path: &Path, diags: &mut Diagnostics) -> bool {
-    let is_link = fs::symlink_metadata(path).map(|m| m.file_type().is_symlink()).unwrap_or(false);
+    let is_link = fs::symlink_metadata(path)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false);
     if !is_link {
         return true;
     }
     let rel = relative(root, path);
     let Ok(target) = fs::canonicalize(path) else {
         diags.push(
-            Diagnostic::error(rel, Pos::FILE, "symbolic link points to nothing (dangling or a loop)")
-                .help("remove the link or point it at a file inside the site"),
+            Diagnostic::error(
+                rel,
+                Pos::FILE,
+                "symbolic link points to nothing (dangling or a loop)",
+            )
+            .help("remove the link or point it at a file inside the site"),
         );
         return false;
     };
     let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     if !target.starts_with(&root) {
         diags.push(
-            Diagnostic::error(rel, Pos::FILE, format!("symbolic link points outside the site root, to {}", target.display()))
-                .help("copy the file into the site instead of linking to it"),
+            Diagnostic::error(
+                rel,
+                Pos::FILE,
+                format!(
+                    "symbolic link points outside the site root, to {}",
+                    target.display()
+                ),
+            )
+            .help("copy the file into the site instead of linking to it"),
         );
         return false;
     }
@@ -232,14 +304,21 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Source
     let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_SOURCE_BYTES {
         diags.push(
-            Diagnostic::error(&rel, Pos::FILE, format!("file is {size} bytes, over the limit of {MAX_SOURCE_BYTES}"))
-                .help("split the text into chapter files"),
+            Diagnostic::error(
+                &rel,
+                Pos::FILE,
+                format!("file is {size} bytes, over the limit of {MAX_SOURCE_BYTES}"),
+            )
+            .help("split the text into chapter files"),
         );
         return None;
     }
     match fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(SourceFile { path: rel, text: text.trim_start_matches('\u{feff}').to_string() }),
+            Ok(text) => Some(SourceFile {
+                path: rel,
+                text: text.trim_start_matches('\u{feff}').to_string(),
+            }),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
@@ -251,7 +330,10 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Source
             }
         },
         Err(e) => {
-            diags.push(Diagnostic::error(&rel, Pos::FILE, format!("cannot read file: {e}")).help("check the file's permissions"));
+            diags.push(
+                Diagnostic::error(&rel, Pos::FILE, format!("cannot read file: {e}"))
+                    .help("check the file's permissions"),
+            );
             None
         }
     }
@@ -262,7 +344,9 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -27,22 +27,39 @@ pub struct Locale {
 
 /// Word keys the Rust code itself uses; a locale without them is refused.
 const REQUIRED_WORDS: &[&str] = &[
-    "figure", "table", "box", "section", "ref_figure", "ref_table", "ref_box", "ref_section",
-    "source", "note",
+    "figure",
+    "table",
+    "box",
+    "section",
+    "ref_figure",
+    "ref_table",
+    "ref_box",
+    "ref_section",
+    "source",
+    "note",
 ];
 
 impl Locale {
     pub fn parse(file: &SourceFile) -> Result<Locale, Diagnostic> {
         let locale: Locale = yaml::parse(&file.text, &file.path, Pos::new(1, 1))?;
         if locale.months.len() != 12 {
-            return Err(Diagnostic::error(&file.path, crate::config::key_pos(&file.text, "months"),
-                format!("`months` has {} names", locale.months.len()))
-                .help("list the twelve month names, January first"));
+            return Err(Diagnostic::error(
+                &file.path,
+                crate::config::key_pos(&file.text, "months"),
+                format!("`months` has {} names", locale.months.len()),
+            )
+            .help("list the twelve month names, January first"));
         }
-        if let Some(missing) = REQUIRED_WORDS.iter().find(|k| !locale.words.contains_key(**k)) {
-            return Err(Diagnostic::error(&file.path, crate::config::key_pos(&file.text, "words"),
-                format!("the word `{missing}` is missing"))
-                .help(format!("add `{missing}:` under `words:`")));
+        if let Some(missing) = REQUIRED_WORDS
+            .iter()
+            .find(|k| !locale.words.contains_key(**k))
+        {
+            return Err(Diagnostic::error(
+                &file.path,
+                crate::config::key_pos(&file.text, "words"),
+                format!("the word `{missing}` is missing"),
+            )
+            .help(format!("add `{missing}:` under `words:`")));
         }
         Ok(locale)
     }
@@ -65,11 +82,18 @@ impl Locale {
 /// Parses a front-matter date; only `YYYY-MM-DD` with a real day is accepted.
 pub fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     let well_formed = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !well_formed {
         return Err(format!("date `{text}` is not written as YYYY-MM-DD"));
     }
-    text.parse::<jiff::civil::Date>().map_err(|_| format!("date `{text}` does not exist"))
+    text.parse::<jiff::civil::Date>()
+        .map_err(|_| format!("date `{text}` does not exist"))
 }
 
 #[cfg(test)]
@@ -92,12 +116,19 @@ mod tests {
     fn english_dates() {
         let file = crate::themes::embedded().locales["en"].clone();
         let en = Locale::parse(&file).unwrap();
-        assert_eq!(en.format_date(parse_date("2024-08-05").unwrap()), "5 August 2024");
+        assert_eq!(
+            en.format_date(parse_date("2024-08-05").unwrap()),
+            "5 August 2024"
+        );
     }
 
     #[test]
     fn bad_dates_are_refused() {
-        assert!(parse_date("2024-02-30").unwrap_err().contains("does not exist"));
+        assert!(
+            parse_date("2024-02-30")
+                .unwrap_err()
+                .contains("does not exist")
+        );
         assert!(parse_date("5/8/2024").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("2024-8-5").is_err());
     }

@@ -23,7 +23,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Validate the site and write it to the output folder (default: public/).
-    #[command(after_help = "Example:\n  evalpress build --root site --out site/public --base-url /rapporter/")]
+    #[command(
+        after_help = "Example:\n  evalpress build --root site --out site/public --base-url /rapporter/"
+    )]
     Build {
         #[command(flatten)]
         common: Common,
@@ -72,7 +74,7 @@ struct Common {
     #[arg(long)]
     drafts: bool,
     /// Print only errors and warnings.
-    #[arg(long)]
+    #[arg(long, short)]
     quiet: bool,
 }
 
@@ -81,7 +83,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { common, out } => run_build(common, out, true),
         Command::Check { common } => run_build(common, None, false),
-        Command::New { what: New::Report { slug, root } } => {
+        Command::New {
+            what: New::Report { slug, root },
+        } => {
             let today = jiff::ZonedDateTime::now().date().to_string();
             match evalpress::scaffold::new_report(&root, &slug, &today) {
                 Ok(path) => {
@@ -122,9 +126,15 @@ fn run_build(common: Common, out: Option<PathBuf>, write: bool) -> ExitCode {
             let _ = err.flush();
         }
     };
-    let outcome = evalpress::build(&opts, &progress);
+    let mut outcome = evalpress::build(&opts, &progress);
     if show_progress {
         eprint!("\r\x1b[2K");
+    }
+    // Paths are relative to the site root; shown relative to where the command was run.
+    for d in &mut outcome.diagnostics {
+        if d.file.is_relative() && opts.root.join(&d.file).exists() {
+            d.file = opts.root.join(&d.file);
+        }
     }
     report(&outcome, write, common.quiet, started)
 }
@@ -137,15 +147,27 @@ fn report(outcome: &Outcome, write: bool, quiet: bool, started: Instant) -> Exit
     let warnings = outcome.diagnostics.len() - errors;
     let secs = started.elapsed().as_secs_f64();
     if !outcome.succeeded() {
-        let untouched = if write { "; the output folder was not changed" } else { "" };
+        let untouched = if write {
+            "; the output folder was not changed"
+        } else {
+            ""
+        };
         eprintln!("failed: {errors} error(s), {warnings} warning(s){untouched}");
         return ExitCode::FAILURE;
     }
     if !quiet {
         let what = if write {
-            format!("built {} reports, {} files into {} in {secs:.2} s", outcome.reports, outcome.files, outcome.out.display())
+            format!(
+                "built {} reports, {} files into {} in {secs:.2} s",
+                outcome.reports,
+                outcome.files,
+                outcome.out.display()
+            )
         } else {
-            format!("checked {} reports in {secs:.2} s, nothing written", outcome.reports)
+            format!(
+                "checked {} reports in {secs:.2} s, nothing written",
+                outcome.reports
+            )
         };
         eprintln!("{what} ({warnings} warning(s))");
     }
@@ -154,7 +176,15 @@ fn report(outcome: &Outcome, write: bool, quiet: bool, started: Instant) -> Exit
 
 /// The build date from `SOURCE_DATE_EPOCH`, so output never depends on the wall clock.
 fn build_date() -> Option<String> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     let ts = jiff::Timestamp::from_second(secs).ok()?;
-    Some(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string())
+    Some(
+        ts.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date()
+            .to_string(),
+    )
 }

@@ -180,16 +180,34 @@ pub struct TocEntry {
 #[derive(Debug, Clone)]
 pub enum Node {
     Md(Event<'static>),
-    HeadingStart { level: u8, id: String, number: String },
-    HeadingEnd { level: u8 },
+    HeadingStart {
+        level: u8,
+        id: String,
+        number: String,
+    },
+    HeadingEnd {
+        level: u8,
+    },
     Element(Box<Element>),
     /// A cross-reference `[@label]` or `[text](@label)`; `custom` is true when the author's own
     /// link text follows (until `RefEnd`).
-    RefStart { target: String, custom: bool, file: PathBuf, pos: Pos, resolved: Option<ResolvedRef> },
+    RefStart {
+        target: String,
+        custom: bool,
+        file: PathBuf,
+        pos: Pos,
+        resolved: Option<ResolvedRef>,
+    },
     RefEnd,
     /// An inline value `[=name]`.
-    Value { name: String, file: PathBuf, pos: Pos },
-    FootnoteRef { number: usize },
+    Value {
+        name: String,
+        file: PathBuf,
+        pos: Pos,
+    },
+    FootnoteRef {
+        number: usize,
+    },
     /// A link whose target was refused; its text is kept.
     DroppedLinkStart,
     DroppedLinkEnd,

@@ -24,8 +24,16 @@ pub fn check_collisions(files: &[OutputFile]) -> Vec<Diagnostic> {
         let key = f.path.to_lowercase();
         if let Some(first) = seen.get(&key) {
             problems.push(
-                Diagnostic::error(&f.source, Pos::FILE, format!("output path `{}` is also produced by {}", f.path, first.display()))
-                    .help("rename one of the two sources so that they publish to different paths"),
+                Diagnostic::error(
+                    &f.source,
+                    Pos::FILE,
+                    format!(
+                        "output path `{}` is also produced by {}",
+                        f.path,
+                        first.display()
+                    ),
+                )
+                .help("rename one of the two sources so that they publish to different paths"),
             );
         } else {
             seen.insert(key, &f.source);
@@ -37,7 +45,8 @@ pub fn check_collisions(files: &[OutputFile]) -> Vec<Diagnostic> {
 /// Refuses output folders where a build could overwrite sources or foreign files.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let refuse = |why: String| {
-        Err(Diagnostic::error(out, Pos::FILE, why).help("choose another folder with --out, e.g. `public`"))
+        Err(Diagnostic::error(out, Pos::FILE, why)
+            .help("choose another folder with --out, e.g. `public`"))
     };
     let root_abs = absolute(root);
     let out_abs = absolute(out);
@@ -46,7 +55,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     }
     for source in ["content", "data", "themes", ".git"] {
         if out_abs.starts_with(root_abs.join(source)) {
-            return refuse(format!("the output folder is inside the site's {source}/ folder"));
+            return refuse(format!(
+                "the output folder is inside the site's {source}/ folder"
+            ));
         }
     }
     if root_abs.starts_with(&out_abs) {
@@ -59,9 +70,13 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         return refuse("the output path is a file".into());
     }
     if out_abs.is_dir() && !out_abs.join(MARKER).exists() {
-        let empty = fs::read_dir(&out_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty {
-            return refuse(format!("the output folder is not empty and was not made by evalpress (no {MARKER} file)"));
+            return refuse(format!(
+                "the output folder is not empty and was not made by evalpress (no {MARKER} file)"
+            ));
         }
     }
     Ok(())
@@ -74,14 +89,22 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         Diagnostic::error(path, Pos::FILE, format!("{what}: {e}"))
             .help("check free disk space and that the output's parent folder is writable")
     };
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.evalpress-new"));
     let old = parent.join(format!(".{name}.evalpress-old"));
     recover(&out, &old).map_err(|e| fail("cannot recover an interrupted build", &old, e))?;
-    fs::create_dir_all(&parent).map_err(|e| fail("cannot create the output's parent folder", &parent, e))?;
+    fs::create_dir_all(&parent)
+        .map_err(|e| fail("cannot create the output's parent folder", &parent, e))?;
     if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| fail("cannot remove an old staging folder", &staging, e))?;
+        fs::remove_dir_all(&staging)
+            .map_err(|e| fail("cannot remove an old staging folder", &staging, e))?;
     }
     let written = write_tree(&staging, files);
     if let Err(e) = written {
@@ -89,7 +112,8 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         return Err(fail("cannot write the new site", &staging, e));
     }
     if out.exists() {
-        fs::rename(&out, &old).map_err(|e| fail("cannot move the previous output aside", &out, e))?;
+        fs::rename(&out, &old)
+            .map_err(|e| fail("cannot move the previous output aside", &out, e))?;
     }
     if let Err(e) = fs::rename(&staging, &out) {
         let _ = fs::rename(&old, &out);
@@ -115,12 +139,18 @@ fn recover(out: &Path, old: &Path) -> std::io::Result<()> {
 
 fn write_tree(dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
     fs::create_dir_all(dir)?;
-    fs::write(dir.join(MARKER), b"This folder is written by evalpress and replaced on every build.\n")?;
+    fs::write(
+        dir.join(MARKER),
+        b"This folder is written by evalpress and replaced on every build.\n",
+    )?;
     for f in files {
         let rel = Path::new(&f.path);
         let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
         if !safe {
-            return Err(std::io::Error::other(format!("unsafe output path {}", f.path)));
+            return Err(std::io::Error::other(format!(
+                "unsafe output path {}",
+                f.path
+            )));
         }
         let target = dir.join(rel);
         if let Some(p) = target.parent() {

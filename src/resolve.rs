@@ -12,25 +12,52 @@ use crate::model::{ElementKind, Node, ParsedReport, ResolvedRef, Target};
 pub type LabelIndex = BTreeMap<String, BTreeMap<String, Target>>;
 
 pub fn label_index(reports: &[ParsedReport]) -> LabelIndex {
-    reports.iter().map(|r| (r.slug.clone(), r.labels.clone())).collect()
+    reports
+        .iter()
+        .map(|r| (r.slug.clone(), r.labels.clone()))
+        .collect()
 }
 
 /// Resolves the references in `nodes`, written in report `from` (the front page is `""`).
-pub fn resolve_nodes(nodes: &mut [Node], from: &str, index: &LabelIndex, locale: &Locale, base_path: &str) -> Diagnostics {
+pub fn resolve_nodes(
+    nodes: &mut [Node],
+    from: &str,
+    index: &LabelIndex,
+    locale: &Locale,
+    base_path: &str,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for node in nodes.iter_mut() {
         match node {
-            Node::RefStart { target, file, pos, resolved, .. } => match lookup(target, from, index) {
+            Node::RefStart {
+                target,
+                file,
+                pos,
+                resolved,
+                ..
+            } => match lookup(target, from, index) {
                 Ok(t) => *resolved = Some(describe(t, from, locale, base_path)),
                 Err(help) => diags.push(
-                    Diagnostic::error(&*file, *pos, format!("reference to unknown label `{target}`")).help(help),
+                    Diagnostic::error(
+                        &*file,
+                        *pos,
+                        format!("reference to unknown label `{target}`"),
+                    )
+                    .help(help),
                 ),
             },
             Node::Value { name, file, pos } => diags.push(
-                Diagnostic::error(&*file, *pos, format!("unknown inline value `{name}`"))
-                    .help("inline values name data declared for the report; check the name's spelling"),
+                Diagnostic::error(&*file, *pos, format!("unknown inline value `{name}`")).help(
+                    "inline values name data declared for the report; check the name's spelling",
+                ),
             ),
-            Node::Element(el) => diags.extend(resolve_nodes(&mut el.content, from, index, locale, base_path)),
+            Node::Element(el) => diags.extend(resolve_nodes(
+                &mut el.content,
+                from,
+                index,
+                locale,
+                base_path,
+            )),
             _ => {}
         }
     }
@@ -38,10 +65,21 @@ pub fn resolve_nodes(nodes: &mut [Node], from: &str, index: &LabelIndex, locale:
 }
 
 /// Resolves every report and its footnotes.
-pub fn resolve_report(report: &mut ParsedReport, index: &LabelIndex, locale: &Locale, base_path: &str) -> Diagnostics {
+pub fn resolve_report(
+    report: &mut ParsedReport,
+    index: &LabelIndex,
+    locale: &Locale,
+    base_path: &str,
+) -> Diagnostics {
     let mut diags = resolve_nodes(&mut report.nodes, &report.slug, index, locale, base_path);
     for note in &mut report.footnotes {
-        diags.extend(resolve_nodes(&mut note.content, &report.slug, index, locale, base_path));
+        diags.extend(resolve_nodes(
+            &mut note.content,
+            &report.slug,
+            index,
+            locale,
+            base_path,
+        ));
     }
     diags
 }
@@ -63,8 +101,13 @@ fn lookup<'a>(target: &str, from: &str, index: &'a LabelIndex) -> Result<&'a Tar
         match near {
             Some(n) if slug == from => format!("did you mean `[@{n}]`?"),
             Some(n) => format!("did you mean `[@{slug}/{n}]`?"),
-            None if labels.is_empty() => "that report defines no labels; add `label:` to a box, table or figure".into(),
-            None => format!("labels here: {}", labels.keys().cloned().collect::<Vec<_>>().join(", ")),
+            None if labels.is_empty() => {
+                "that report defines no labels; add `label:` to a box, table or figure".into()
+            }
+            None => format!(
+                "labels here: {}",
+                labels.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
         }
     })
 }
@@ -79,7 +122,11 @@ fn describe(t: &Target, from: &str, locale: &Locale, base_path: &str) -> Resolve
     let text = if t.number.is_empty() {
         t.title.clone()
     } else {
-        format!("{} {}", locale.word(ElementKind::word_keys(t.kind).1), t.number)
+        format!(
+            "{} {}",
+            locale.word(ElementKind::word_keys(t.kind).1),
+            t.number
+        )
     };
     ResolvedRef { href, text }
 }

@@ -9,19 +9,31 @@ use crate::diagnostics::{Diagnostic, Pos};
 /// Refuses invalid slugs and existing folders; returns the file written.
 pub fn new_report(root: &Path, slug: &str, date: &str) -> Result<PathBuf, Diagnostic> {
     crate::load::check_slug(slug).map_err(|suggestion| {
-        Diagnostic::error(slug, Pos::FILE, format!("`{slug}` is not a valid report slug"))
-            .help(format!("use lowercase letters a-z, digits and hyphens, e.g. `{suggestion}`"))
+        Diagnostic::error(
+            slug,
+            Pos::FILE,
+            format!("`{slug}` is not a valid report slug"),
+        )
+        .help(format!(
+            "use lowercase letters a-z, digits and hyphens, e.g. `{suggestion}`"
+        ))
     })?;
     let dir = root.join("content").join(slug);
     if dir.exists() {
-        return Err(Diagnostic::error(&dir, Pos::FILE, "a report with this slug already exists")
-            .help("choose another slug or edit the existing report"));
+        return Err(
+            Diagnostic::error(&dir, Pos::FILE, "a report with this slug already exists")
+                .help("choose another slug or edit the existing report"),
+        );
     }
-    fs::create_dir_all(&dir)
-        .map_err(|e| Diagnostic::error(&dir, Pos::FILE, format!("cannot create folder: {e}")).help("check permissions"))?;
+    fs::create_dir_all(&dir).map_err(|e| {
+        Diagnostic::error(&dir, Pos::FILE, format!("cannot create folder: {e}"))
+            .help("check permissions")
+    })?;
     let path = dir.join("index.md");
-    fs::write(&path, template(slug, date))
-        .map_err(|e| Diagnostic::error(&path, Pos::FILE, format!("cannot write file: {e}")).help("check permissions"))?;
+    fs::write(&path, template(slug, date)).map_err(|e| {
+        Diagnostic::error(&path, Pos::FILE, format!("cannot write file: {e}"))
+            .help("check permissions")
+    })?;
     Ok(path)
 }
 
@@ -69,7 +81,11 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         assert!(new_report(&dir, "Bad Slug", "2024-01-01").is_err());
         let path = new_report(&dir, "ny-rapport", "2024-01-01").unwrap();
-        assert!(fs::read_to_string(path).unwrap().contains("date: 2024-01-01"));
+        assert!(
+            fs::read_to_string(path)
+                .unwrap()
+                .contains("date: 2024-01-01")
+        );
         assert!(new_report(&dir, "ny-rapport", "2024-01-01").is_err());
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -9,7 +9,10 @@ use crate::model::{Asset, AssetData, SourceFile, ThemeSource};
 
 macro_rules! theme_file {
     ($dir:literal, $name:literal) => {
-        ($name, include_str!(concat!("../themes/default/", $dir, "/", $name)))
+        (
+            $name,
+            include_str!(concat!("../themes/default/", $dir, "/", $name)),
+        )
     };
 }
 
@@ -22,9 +25,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     theme_file!("templates", "cover.html"),
 ];
 
-const LOCALES: &[(&str, &str)] = &[theme_file!("locales", "da.yaml"), theme_file!("locales", "en.yaml")];
+const LOCALES: &[(&str, &str)] = &[
+    theme_file!("locales", "da.yaml"),
+    theme_file!("locales", "en.yaml"),
+];
 
-const STATIC: &[(&str, &str)] = &[theme_file!("static", "style.css"), theme_file!("static", "print.css")];
+const STATIC: &[(&str, &str)] = &[
+    theme_file!("static", "style.css"),
+    theme_file!("static", "print.css"),
+];
 
 /// The built-in default theme.
 pub fn embedded() -> ThemeSource {
@@ -33,10 +42,18 @@ pub fn embedded() -> ThemeSource {
         text: text.to_string(),
     };
     ThemeSource {
-        templates: TEMPLATES.iter().map(|(n, t)| (n.to_string(), file("templates", n, t))).collect(),
+        templates: TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), file("templates", n, t)))
+            .collect(),
         locales: LOCALES
             .iter()
-            .map(|(n, t)| (n.trim_end_matches(".yaml").to_string(), file("locales", n, t)))
+            .map(|(n, t)| {
+                (
+                    n.trim_end_matches(".yaml").to_string(),
+                    file("locales", n, t),
+                )
+            })
             .collect(),
         assets: STATIC
             .iter()

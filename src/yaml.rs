@@ -16,10 +16,14 @@ pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
 /// Parses `text`, which starts at `origin` in `file`, into `T`.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, origin: Pos) -> Result<T, Diagnostic> {
     if text.len() > MAX_YAML_BYTES {
-        return Err(Diagnostic::error(file, origin, format!(
-            "YAML block is {} bytes, larger than the limit of {MAX_YAML_BYTES} bytes",
-            text.len()
-        ))
+        return Err(Diagnostic::error(
+            file,
+            origin,
+            format!(
+                "YAML block is {} bytes, larger than the limit of {MAX_YAML_BYTES} bytes",
+                text.len()
+            ),
+        )
         .help("split the data into smaller files"));
     }
     let mut options = serde_saphyr::Options::default();
@@ -44,7 +48,7 @@ fn explain(raw: &str) -> (String, String) {
     let first = raw.lines().next().unwrap_or(raw).trim();
     let message = strip_location_suffix(first);
     let help = if message.contains("unknown field") {
-        "remove the key or correct its spelling; the expected keys are listed above"
+        "remove the key or correct its spelling (the message lists the keys allowed here)"
     } else if message.contains("missing field") {
         "add the required key"
     } else if message.contains("invalid type") || message.contains("invalid value") {
@@ -99,8 +103,8 @@ mod tests {
 
     #[test]
     fn errors_shift_to_the_file_position() {
-        let d = parse::<Sample>("name: a\ncount: x\n", Path::new("f.md"), Pos::new(5, 1))
-            .unwrap_err();
+        let d =
+            parse::<Sample>("name: a\ncount: x\n", Path::new("f.md"), Pos::new(5, 1)).unwrap_err();
         assert_eq!(d.line, 6, "{d}");
     }
 

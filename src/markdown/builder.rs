@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use super::directives::{self, Fence, Spec};
 use super::safety::is_dangerous_url;
@@ -91,7 +93,8 @@ impl Builder {
     fn markdown(&mut self, src: Src, md: &str, top: bool, notes: &mut FileNotes) -> Vec<Node> {
         let mut callback = |link: BrokenLink| {
             let r = link.reference.trim();
-            (r.starts_with('@') || r.starts_with('=')).then(|| (CowStr::from(r.to_string()), CowStr::from("")))
+            (r.starts_with('@') || r.starts_with('='))
+                .then(|| (CowStr::from(r.to_string()), CowStr::from("")))
         };
         let parser = Parser::new_with_broken_link_callback(md, options(), Some(&mut callback));
         let events: Vec<(Event, Range<usize>)> = parser.into_offset_iter().collect();
@@ -103,7 +106,9 @@ impl Builder {
         while let Some((event, range)) = it.next() {
             let pos = src.pos(&range);
             let node = match event {
-                Event::Start(Tag::Heading { level, id, classes, .. }) if top && footnote.is_none() => {
+                Event::Start(Tag::Heading {
+                    level, id, classes, ..
+                }) if top && footnote.is_none() => {
                     let unnumbered = classes.iter().any(|c| c.as_ref() == "unnumbered");
                     heading = Some((level as u8, id.map(|i| i.to_string()), unnumbered, pos));
                     sinks.push(Vec::new());
@@ -118,30 +123,51 @@ impl Builder {
                 }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if top => {
                     match directives::classify(&info) {
-                        Fence::Code => Node::Md(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info.into_static())))),
+                        Fence::Code => Node::Md(Event::Start(Tag::CodeBlock(
+                            CodeBlockKind::Fenced(info.into_static()),
+                        ))),
                         fence => {
                             let (body, body_start) = collect_code(&mut it, range.end);
-                            if let Some(node) = self.directive(src, fence, &body, body_start, pos, notes) {
+                            if let Some(node) =
+                                self.directive(src, fence, &body, body_start, pos, notes)
+                            {
                                 sinks.last_mut().expect("sink").push(node);
                             }
                             continue;
                         }
                     }
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let dest = dest_url.trim();
                     if let Some(target) = dest.strip_prefix('@') {
                         let custom = !matches!(
                             link_type,
-                            LinkType::ShortcutUnknown | LinkType::CollapsedUnknown | LinkType::ReferenceUnknown
+                            LinkType::ShortcutUnknown
+                                | LinkType::CollapsedUnknown
+                                | LinkType::ReferenceUnknown
                         );
                         // Without custom text, the shortcut's own text (`@label`) is skipped:
                         // the reference supplies "figur 4".
                         links.push(OpenLink::Ref { custom });
-                        Node::RefStart { target: target.to_string(), custom, file: src.path.to_path_buf(), pos, resolved: None }
+                        Node::RefStart {
+                            target: target.to_string(),
+                            custom,
+                            file: src.path.to_path_buf(),
+                            pos,
+                            resolved: None,
+                        }
                     } else if let Some(name) = dest.strip_prefix('=') {
                         links.push(OpenLink::Skip);
-                        Node::Value { name: name.to_string(), file: src.path.to_path_buf(), pos }
+                        Node::Value {
+                            name: name.to_string(),
+                            file: src.path.to_path_buf(),
+                            pos,
+                        }
                     } else if is_dangerous_url(&dest_url) {
                         self.diags.push(
                             Diagnostic::warning(src.path, pos, format!("link target `{}` removed", dest_url.escape_debug()))
@@ -151,7 +177,12 @@ impl Builder {
                         Node::DroppedLinkStart
                     } else {
                         links.push(OpenLink::Plain);
-                        Node::Md(Event::Start(Tag::Link { link_type, dest_url: dest_url.into_static(), title: title.into_static(), id: id.into_static() }))
+                        Node::Md(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: dest_url.into_static(),
+                            title: title.into_static(),
+                            id: id.into_static(),
+                        }))
                     }
                 }
                 Event::End(TagEnd::Link) => match links.pop() {
@@ -160,17 +191,42 @@ impl Builder {
                     Some(OpenLink::Dropped) => Node::DroppedLinkEnd,
                     _ => Node::Md(Event::End(TagEnd::Link)),
                 },
-                _ if matches!(links.last(), Some(OpenLink::Skip | OpenLink::Ref { custom: false })) => continue,
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                _ if matches!(
+                    links.last(),
+                    Some(OpenLink::Skip | OpenLink::Ref { custom: false })
+                ) =>
+                {
+                    continue;
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     if is_dangerous_url(&dest_url) {
                         self.diags.push(
-                            Diagnostic::error(src.path, pos, format!("image source `{}` is not allowed", dest_url.escape_debug()))
-                                .help("images must be files next to the report or http(s) addresses"),
+                            Diagnostic::error(
+                                src.path,
+                                pos,
+                                format!(
+                                    "image source `{}` is not allowed",
+                                    dest_url.escape_debug()
+                                ),
+                            )
+                            .help("images must be files next to the report or http(s) addresses"),
                         );
                     }
-                    Node::Md(Event::Start(Tag::Image { link_type, dest_url: dest_url.into_static(), title: title.into_static(), id: id.into_static() }))
+                    Node::Md(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest_url.into_static(),
+                        title: title.into_static(),
+                        id: id.into_static(),
+                    }))
                 }
-                Event::Html(html) | Event::InlineHtml(html) if !self.raw_html => Node::Md(Event::Text(html.into_static())),
+                Event::Html(html) | Event::InlineHtml(html) if !self.raw_html => {
+                    Node::Md(Event::Text(html.into_static()))
+                }
                 Event::FootnoteReference(name) => {
                     let next = self.footnotes.len() + notes.numbers.len() + 1;
                     let number = *notes.numbers.entry(name.to_string()).or_insert(next);
@@ -196,7 +252,16 @@ impl Builder {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn heading(&mut self, src: Src, level: u8, id: Option<String>, unnumbered: bool, pos: Pos, inner: Vec<Node>, sink: &mut Vec<Node>) {
+    fn heading(
+        &mut self,
+        src: Src,
+        level: u8,
+        id: Option<String>,
+        unnumbered: bool,
+        pos: Pos,
+        inner: Vec<Node>,
+        sink: &mut Vec<Node>,
+    ) {
         let title = plain_text(&inner);
         let number = if self.numbering.headings && !unnumbered && level <= 3 {
             let i = usize::from(level - 1);
@@ -207,7 +272,11 @@ impl Builder {
             if i == 0 && self.numbering.elements == ElementNumbering::Chapter {
                 self.elements.clear();
             }
-            self.headings[..=i].iter().map(|n| n.to_string()).collect::<Vec<_>>().join(".")
+            self.headings[..=i]
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(".")
         } else {
             String::new()
         };
@@ -222,13 +291,30 @@ impl Builder {
             }
             None => self.fresh_id(&slugify(&title)),
         };
-        self.toc.push(TocEntry { level, number: number.clone(), title, id: anchor.clone() });
-        sink.push(Node::HeadingStart { level, id: anchor, number });
+        self.toc.push(TocEntry {
+            level,
+            number: number.clone(),
+            title,
+            id: anchor.clone(),
+        });
+        sink.push(Node::HeadingStart {
+            level,
+            id: anchor,
+            number,
+        });
         sink.extend(inner);
         sink.push(Node::HeadingEnd { level });
     }
 
-    fn directive(&mut self, src: Src, fence: Fence, body: &str, body_start: usize, pos: Pos, notes: &mut FileNotes) -> Option<Node> {
+    fn directive(
+        &mut self,
+        src: Src,
+        fence: Fence,
+        body: &str,
+        body_start: usize,
+        pos: Pos,
+        notes: &mut FileNotes,
+    ) -> Option<Node> {
         let kind = match fence {
             Fence::Directive(kind) => kind,
             Fence::Unknown { name, suggestion } => {
@@ -236,7 +322,10 @@ impl Builder {
                     Some(s) => format!("did you mean `{s}`? Directives: box, table, figure"),
                     None => "this version knows the directives box, table and figure; write ```text for a plain code block".into(),
                 };
-                self.diags.push(Diagnostic::error(src.path, pos, format!("unknown directive `{name}`")).help(help));
+                self.diags.push(
+                    Diagnostic::error(src.path, pos, format!("unknown directive `{name}`"))
+                        .help(help),
+                );
                 return None;
             }
             Fence::Code => return None,
@@ -252,7 +341,11 @@ impl Builder {
         };
         let content = match md_at {
             Some(at) => {
-                let inner = Src { path: src.path, text: src.text, base: src.base + body_start + at };
+                let inner = Src {
+                    path: src.path,
+                    text: src.text,
+                    base: src.base + body_start + at,
+                };
                 self.markdown(inner, &body[at..], false, notes)
             }
             None => Vec::new(),
@@ -262,8 +355,12 @@ impl Builder {
         let anchor = match &spec.label {
             Some(label) => {
                 if !is_valid_label(label) {
-                    self.diags.push(Diagnostic::error(src.path, pos, format!("label `{label}` is not valid"))
-                        .help("use lowercase letters a-z, digits, `-` and `_`, e.g. `tab-budget`"));
+                    self.diags.push(
+                        Diagnostic::error(src.path, pos, format!("label `{label}` is not valid"))
+                            .help(
+                                "use lowercase letters a-z, digits, `-` and `_`, e.g. `tab-budget`",
+                            ),
+                    );
                 }
                 self.define_label(label, kind, &number, &spec.title, src.path, pos);
                 label.clone()
@@ -283,7 +380,10 @@ impl Builder {
 
     fn check_content(&mut self, kind: ElementKind, content: &[Node], path: &Path, pos: Pos) {
         let count = |pred: &dyn Fn(&Event) -> bool| {
-            content.iter().filter(|n| matches!(n, Node::Md(e) if pred(e))).count()
+            content
+                .iter()
+                .filter(|n| matches!(n, Node::Md(e) if pred(e)))
+                .count()
         };
         let problem = match kind {
             ElementKind::Table => {
@@ -294,11 +394,15 @@ impl Builder {
             ElementKind::Figure => {
                 let images = count(&|e| matches!(e, Event::Start(Tag::Image { .. })));
                 if images != 1 {
-                    Some((format!("a figure directive holds one image, found {images}"),
-                        "after the `---` line, write `![description of the image](file.png)`"))
+                    Some((
+                        format!("a figure directive holds one image, found {images}"),
+                        "after the `---` line, write `![description of the image](file.png)`",
+                    ))
                 } else if image_alt_is_empty(content) {
-                    Some(("the figure's image has no alt text".to_string(),
-                        "describe what the image shows: `![what it shows](file.png)`"))
+                    Some((
+                        "the figure's image has no alt text".to_string(),
+                        "describe what the image shows: `![what it shows](file.png)`",
+                    ))
                 } else {
                     None
                 }
@@ -306,7 +410,8 @@ impl Builder {
             ElementKind::Box | ElementKind::Section => None,
         };
         if let Some((message, help)) = problem {
-            self.diags.push(Diagnostic::error(path, pos, message).help(help));
+            self.diags
+                .push(Diagnostic::error(path, pos, message).help(help));
         }
     }
 
@@ -314,35 +419,57 @@ impl Builder {
         let n = self.elements.entry(kind).or_insert(0);
         *n += 1;
         match self.numbering.elements {
-            ElementNumbering::Chapter if self.headings[0] > 0 => format!("{}.{}", self.headings[0], n),
+            ElementNumbering::Chapter if self.headings[0] > 0 => {
+                format!("{}.{}", self.headings[0], n)
+            }
             _ => n.to_string(),
         }
     }
 
-    fn define_label(&mut self, label: &str, kind: ElementKind, number: &str, title: &str, path: &Path, pos: Pos) {
+    fn define_label(
+        &mut self,
+        label: &str,
+        kind: ElementKind,
+        number: &str,
+        title: &str,
+        path: &Path,
+        pos: Pos,
+    ) {
         if let Some(first) = self.labels.get(label) {
             self.diags.push(
-                Diagnostic::error(path, pos, format!("label `{label}` is already used"))
-                    .help(format!("it was first defined at {}:{}:{}; give this element another label",
-                        first.file.display(), first.pos.line, first.pos.col)),
+                Diagnostic::error(path, pos, format!("label `{label}` is already used")).help(
+                    format!(
+                        "it was first defined at {}:{}:{}; give this element another label",
+                        first.file.display(),
+                        first.pos.line,
+                        first.pos.col
+                    ),
+                ),
             );
             return;
         }
         if !self.ids.insert(label.to_string()) {
             self.diags.push(
-                Diagnostic::error(path, pos, format!("label `{label}` is also the anchor of an earlier heading or element"))
-                    .help("choose another label, or give the heading an explicit id with {#...}"),
+                Diagnostic::error(
+                    path,
+                    pos,
+                    format!("label `{label}` is also the anchor of an earlier heading or element"),
+                )
+                .help("choose another label, or give the heading an explicit id with {#...}"),
             );
         }
-        self.labels.insert(label.to_string(), Target {
-            report: self.slug.clone(),
-            anchor: label.to_string(),
-            kind,
-            number: number.to_string(),
-            title: title.to_string(),
-            file: PathBuf::from(path),
-            pos,
-        });
+        self.labels.insert(
+            label.to_string(),
+            Target {
+                report: self.slug.clone(),
+                anchor: label.to_string(),
+                kind,
+                number: number.to_string(),
+                title: title.to_string(),
+                file: PathBuf::from(path),
+                pos,
+            },
+        );
     }
 
     fn fresh_id(&mut self, base: &str) -> String {
@@ -358,21 +485,39 @@ impl Builder {
     }
 
     fn finish_footnotes(&mut self, src: Src, mut notes: FileNotes) {
-        let mut numbered: Vec<(usize, String)> = notes.numbers.iter().map(|(k, v)| (*v, k.clone())).collect();
+        let mut numbered: Vec<(usize, String)> =
+            notes.numbers.iter().map(|(k, v)| (*v, k.clone())).collect();
         numbered.sort();
         for (number, name) in numbered {
             match notes.defs.remove(&name) {
                 Some((content, _)) => self.footnotes.push(Footnote { number, content }),
                 None => {
-                    self.diags.push(Diagnostic::error(src.path, Pos::FILE, format!("footnote `[^{name}]` has no text"))
-                        .help(format!("add a line `[^{name}]: ...` to the same file")));
-                    self.footnotes.push(Footnote { number, content: Vec::new() });
+                    self.diags.push(
+                        Diagnostic::error(
+                            src.path,
+                            Pos::FILE,
+                            format!("footnote `[^{name}]` has no text"),
+                        )
+                        .help(format!("add a line `[^{name}]: ...` to the same file")),
+                    );
+                    self.footnotes.push(Footnote {
+                        number,
+                        content: Vec::new(),
+                    });
                 }
             }
         }
         for (name, (_, pos)) in notes.defs {
-            self.diags.push(Diagnostic::warning(src.path, pos, format!("footnote `[^{name}]` is never referenced"))
-                .help(format!("refer to it with `[^{name}]` in the text, or remove it")));
+            self.diags.push(
+                Diagnostic::warning(
+                    src.path,
+                    pos,
+                    format!("footnote `[^{name}]` is never referenced"),
+                )
+                .help(format!(
+                    "refer to it with `[^{name}]` in the text, or remove it"
+                )),
+            );
         }
     }
 }
@@ -386,7 +531,10 @@ fn options() -> Options {
 }
 
 /// The text of a code block up to its end, and the offset where that text starts.
-fn collect_code<'a>(it: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>, fence_end: usize) -> (String, usize) {
+fn collect_code<'a>(
+    it: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    fence_end: usize,
+) -> (String, usize) {
     let mut body = String::new();
     let mut start = None;
     for (event, range) in it.by_ref() {

@@ -8,14 +8,31 @@ use serde::Deserialize;
 use crate::model::ElementKind;
 
 /// The directive kinds this version understands.
-pub const KINDS: &[(&str, ElementKind)] =
-    &[("box", ElementKind::Box), ("table", ElementKind::Table), ("figure", ElementKind::Figure)];
+pub const KINDS: &[(&str, ElementKind)] = &[
+    ("box", ElementKind::Box),
+    ("table", ElementKind::Table),
+    ("figure", ElementKind::Figure),
+];
 
 /// Names close to a directive that an author may write by mistake, and what they meant.
-const LOOKALIKES: &[(&str, &str)] = &[("boks", "box"), ("tabel", "table"), ("figur", "figure"), ("fig", "figure")];
+const LOOKALIKES: &[(&str, &str)] = &[
+    ("boks", "box"),
+    ("tabel", "table"),
+    ("figur", "figure"),
+    ("fig", "figure"),
+];
 
 /// Kinds that later versions add; naming one now is an error, not a code block.
-const PLANNED: &[&str] = &["chart", "grid", "status", "distribution", "value", "data", "matrix", "list"];
+const PLANNED: &[&str] = &[
+    "chart",
+    "grid",
+    "status",
+    "distribution",
+    "value",
+    "data",
+    "matrix",
+    "list",
+];
 
 /// What an info string asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +41,10 @@ pub enum Fence {
     Code,
     Directive(ElementKind),
     /// Looks like a directive but is none; the message explains.
-    Unknown { name: String, suggestion: Option<String> },
+    Unknown {
+        name: String,
+        suggestion: Option<String>,
+    },
 }
 
 pub fn classify(info: &str) -> Fence {
@@ -34,16 +54,31 @@ pub fn classify(info: &str) -> Fence {
     }
     let lower = name.to_ascii_lowercase();
     if let Some((_, meant)) = LOOKALIKES.iter().find(|(n, _)| *n == lower) {
-        return Fence::Unknown { name: name.into(), suggestion: Some((*meant).into()) };
+        return Fence::Unknown {
+            name: name.into(),
+            suggestion: Some((*meant).into()),
+        };
     }
     if KINDS.iter().any(|(n, _)| *n == lower) {
-        return Fence::Unknown { name: name.into(), suggestion: Some(lower) };
+        return Fence::Unknown {
+            name: name.into(),
+            suggestion: Some(lower),
+        };
     }
     if PLANNED.contains(&lower.as_str()) {
-        return Fence::Unknown { name: name.into(), suggestion: None };
+        return Fence::Unknown {
+            name: name.into(),
+            suggestion: None,
+        };
     }
-    if let Some((n, _)) = KINDS.iter().find(|(n, _)| n.len() > 3 && edit_distance(n, &lower) == 1) {
-        return Fence::Unknown { name: name.into(), suggestion: Some((*n).into()) };
+    if let Some((n, _)) = KINDS
+        .iter()
+        .find(|(n, _)| n.len() > 3 && edit_distance(n, &lower) == 1)
+    {
+        return Fence::Unknown {
+            name: name.into(),
+            suggestion: Some((*n).into()),
+        };
     }
     Fence::Code
 }
@@ -105,15 +140,42 @@ mod tests {
     #[test]
     fn info_strings_are_classified() {
         assert_eq!(classify("box"), Fence::Directive(ElementKind::Box));
-        assert_eq!(classify("table extra"), Fence::Directive(ElementKind::Table));
+        assert_eq!(
+            classify("table extra"),
+            Fence::Directive(ElementKind::Table)
+        );
         assert_eq!(classify("rust"), Fence::Code);
         assert_eq!(classify(""), Fence::Code);
         assert_eq!(classify("text"), Fence::Code);
         assert_eq!(classify("bash"), Fence::Code);
-        assert_eq!(classify("tabel"), Fence::Unknown { name: "tabel".into(), suggestion: Some("table".into()) });
-        assert_eq!(classify("Box"), Fence::Unknown { name: "Box".into(), suggestion: Some("box".into()) });
-        assert_eq!(classify("figue"), Fence::Unknown { name: "figue".into(), suggestion: Some("figure".into()) });
-        assert_eq!(classify("chart"), Fence::Unknown { name: "chart".into(), suggestion: None });
+        assert_eq!(
+            classify("tabel"),
+            Fence::Unknown {
+                name: "tabel".into(),
+                suggestion: Some("table".into())
+            }
+        );
+        assert_eq!(
+            classify("Box"),
+            Fence::Unknown {
+                name: "Box".into(),
+                suggestion: Some("box".into())
+            }
+        );
+        assert_eq!(
+            classify("figue"),
+            Fence::Unknown {
+                name: "figue".into(),
+                suggestion: Some("figure".into())
+            }
+        );
+        assert_eq!(
+            classify("chart"),
+            Fence::Unknown {
+                name: "chart".into(),
+                suggestion: None
+            }
+        );
     }
 
     #[test]
@@ -124,7 +186,10 @@ mod tests {
 
     #[test]
     fn closest_candidates() {
-        assert_eq!(closest("tab-budgt", ["tab-budget", "fig-x"]), Some("tab-budget"));
+        assert_eq!(
+            closest("tab-budgt", ["tab-budget", "fig-x"]),
+            Some("tab-budget")
+        );
         assert_eq!(closest("zzz", ["tab-budget"]), None);
     }
 }

@@ -16,12 +16,22 @@ pub struct Split<'a> {
 }
 
 /// Splits `text` at its front matter. `required` says whether a file without it is an error.
-pub fn split<'a>(text: &'a str, file: &Path, required: bool) -> Result<Option<Split<'a>>, Diagnostic> {
+pub fn split<'a>(
+    text: &'a str,
+    file: &Path,
+    required: bool,
+) -> Result<Option<Split<'a>>, Diagnostic> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
         if required {
-            return Err(Diagnostic::error(file, Pos::new(1, 1), "the file does not start with front matter")
-                .help("start the file with a line `---`, then at least `title: ...`, then a line `---`"));
+            return Err(Diagnostic::error(
+                file,
+                Pos::new(1, 1),
+                "the file does not start with front matter",
+            )
+            .help(
+                "start the file with a line `---`, then at least `title: ...`, then a line `---`",
+            ));
         }
         return Ok(None);
     }
@@ -36,8 +46,12 @@ pub fn split<'a>(text: &'a str, file: &Path, required: bool) -> Result<Option<Sp
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(file, Pos::new(1, 1), "front matter opened here is never closed")
-        .help("end the front matter with a line containing only `---`"))
+    Err(Diagnostic::error(
+        file,
+        Pos::new(1, 1),
+        "front matter opened here is never closed",
+    )
+    .help("end the front matter with a line containing only `---`"))
 }
 
 #[cfg(test)]

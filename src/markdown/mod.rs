@@ -46,12 +46,21 @@ pub fn parse_report(
         }
     };
     let at = |key: &str| key_pos(split.yaml, key).within(split.yaml_origin);
-    let locale = front.locale.clone().unwrap_or_else(|| config.locale.clone());
+    let locale = front
+        .locale
+        .clone()
+        .unwrap_or_else(|| config.locale.clone());
     check_front(&front, &locale, locales, &file.path, &at, &mut diags);
 
     let numbering = crate::config::Numbering {
-        headings: front.numbering.and_then(|n| n.headings).unwrap_or(config.numbering.headings),
-        elements: front.numbering.and_then(|n| n.elements).unwrap_or(config.numbering.elements),
+        headings: front
+            .numbering
+            .and_then(|n| n.headings)
+            .unwrap_or(config.numbering.headings),
+        elements: front
+            .numbering
+            .and_then(|n| n.elements)
+            .unwrap_or(config.numbering.elements),
     };
     let mut builder = builder::Builder::new(&src.slug, numbering, config.raw_html);
     let mut nodes = builder.file(&file.path, &file.text, split.body_offset);
@@ -66,14 +75,25 @@ pub fn parse_report(
                     None if listed.is_empty() => format!("create {} next to index.md", name),
                     None => format!("files in the folder: {}", listed.join(", ")),
                 };
-                diags.push(Diagnostic::error(&file.path, line, format!("chapter file `{name}` not found")).help(help));
+                diags.push(
+                    Diagnostic::error(&file.path, line, format!("chapter file `{name}` not found"))
+                        .help(help),
+                );
             }
         }
     }
     for (name, md) in &src.markdown {
         if !front.chapters.contains(name) {
-            diags.push(Diagnostic::warning(&md.path, Pos::FILE, "file is not listed as a chapter and is not published")
-                .help(format!("add `{name}` to `chapters:` in index.md, or remove the file")));
+            diags.push(
+                Diagnostic::warning(
+                    &md.path,
+                    Pos::FILE,
+                    "file is not listed as a chapter and is not published",
+                )
+                .help(format!(
+                    "add `{name}` to `chapters:` in index.md, or remove the file"
+                )),
+            );
         }
     }
     diags.extend(std::mem::take(&mut builder.diags));
@@ -100,29 +120,49 @@ fn check_front(
     diags: &mut Diagnostics,
 ) {
     if front.title.trim().is_empty() {
-        diags.push(Diagnostic::error(file, at("title"), "the title is empty").help("write the report's title after `title:`"));
+        diags.push(
+            Diagnostic::error(file, at("title"), "the title is empty")
+                .help("write the report's title after `title:`"),
+        );
     }
     if !LOCALES.contains(&locale) {
-        diags.push(Diagnostic::error(file, at("locale"), format!("unknown locale `{locale}`"))
-            .help(format!("use one of: {}", LOCALES.join(", "))));
-    } else if let Some(words) = locales.get(locale) {
-        if !words.kinds.contains_key(&front.kind) {
-            let kinds: Vec<&str> = words.kinds.keys().map(String::as_str).collect();
-            let help = match directives::closest(&front.kind, kinds.iter().copied()) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!("use one of: {} (kinds are listed in the locale files)", kinds.join(", ")),
-            };
-            diags.push(Diagnostic::error(file, at("kind"), format!("unknown report kind `{}`", front.kind)).help(help));
-        }
+        diags.push(
+            Diagnostic::error(file, at("locale"), format!("unknown locale `{locale}`"))
+                .help(format!("use one of: {}", LOCALES.join(", "))),
+        );
+    } else if let Some(words) = locales.get(locale)
+        && !words.kinds.contains_key(&front.kind)
+    {
+        let kinds: Vec<&str> = words.kinds.keys().map(String::as_str).collect();
+        let help = match directives::closest(&front.kind, kinds.iter().copied()) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => format!(
+                "use one of: {} (kinds are listed in the locale files)",
+                kinds.join(", ")
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                file,
+                at("kind"),
+                format!("unknown report kind `{}`", front.kind),
+            )
+            .help(help),
+        );
     }
-    if let Some(date) = &front.date {
-        if let Err(why) = parse_date(date) {
-            diags.push(Diagnostic::error(file, at("date"), why).help("write the date as YYYY-MM-DD, e.g. 2024-08-19"));
-        }
+    if let Some(date) = &front.date
+        && let Err(why) = parse_date(date)
+    {
+        diags.push(
+            Diagnostic::error(file, at("date"), why)
+                .help("write the date as YYYY-MM-DD, e.g. 2024-08-19"),
+        );
     }
     if front.round.is_some() && front.programme.is_none() {
-        diags.push(Diagnostic::warning(file, at("round"), "`round` is set but `programme` is not")
-            .help("name the programme so the rounds form a series"));
+        diags.push(
+            Diagnostic::warning(file, at("round"), "`round` is set but `programme` is not")
+                .help("name the programme so the rounds form a series"),
+        );
     }
 }
 
@@ -135,23 +175,31 @@ fn chapter_line(yaml: &str, name: &str, i: usize) -> Pos {
 }
 
 /// Parses `content/_index.md`, the front page, as a report without numbering.
-pub fn parse_front_page(file: &SourceFile, config: &Config) -> (Option<(FrontPageMatter, Vec<Node>)>, Diagnostics) {
+pub fn parse_front_page(
+    file: &SourceFile,
+    config: &Config,
+) -> (Option<(FrontPageMatter, Vec<Node>)>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let (matter, body_offset) = match front_matter::split(&file.text, &file.path, false) {
-        Ok(Some(split)) => match yaml::parse::<FrontPageMatter>(split.yaml, &file.path, split.yaml_origin) {
-            Ok(m) => (m, split.body_offset),
-            Err(d) => {
-                diags.push(d);
-                return (None, diags);
+        Ok(Some(split)) => {
+            match yaml::parse::<FrontPageMatter>(split.yaml, &file.path, split.yaml_origin) {
+                Ok(m) => (m, split.body_offset),
+                Err(d) => {
+                    diags.push(d);
+                    return (None, diags);
+                }
             }
-        },
+        }
         Ok(None) => (FrontPageMatter::default(), 0),
         Err(d) => {
             diags.push(d);
             return (None, diags);
         }
     };
-    let numbering = crate::config::Numbering { headings: false, ..config.numbering };
+    let numbering = crate::config::Numbering {
+        headings: false,
+        ..config.numbering
+    };
     let mut builder = builder::Builder::new(FRONT_PAGE, numbering, config.raw_html);
     let nodes = builder.file(&file.path, &file.text, body_offset);
     diags.extend(builder.diags);

@@ -10,7 +10,9 @@ pub fn is_dangerous_url(url: &str) -> bool {
         .take(16)
         .collect::<String>()
         .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:", "file:"].iter().any(|s| cleaned.starts_with(s))
+    ["javascript:", "vbscript:", "data:", "file:"]
+        .iter()
+        .any(|s| cleaned.starts_with(s))
 }
 
 #[cfg(test)]
@@ -19,11 +21,27 @@ mod tests {
 
     #[test]
     fn every_spelling_is_caught() {
-        for url in ["javascript:alert(1)", "JaVaScRiPt:x", " javascript:x", "java\tscript:x",
-                    "java\nscript:x", "\u{1}javascript:x", "data:text/html,x", "VBSCRIPT:x", "file:///etc/passwd"] {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            " javascript:x",
+            "java\tscript:x",
+            "java\nscript:x",
+            "\u{1}javascript:x",
+            "data:text/html,x",
+            "VBSCRIPT:x",
+            "file:///etc/passwd",
+        ] {
             assert!(is_dangerous_url(url), "{url:?}");
         }
-        for url in ["https://x.dk", "/a/b", "#x", "mailto:a@b.dk", "javascript-guide.html", "../data/x.csv"] {
+        for url in [
+            "https://x.dk",
+            "/a/b",
+            "#x",
+            "mailto:a@b.dk",
+            "javascript-guide.html",
+            "../data/x.csv",
+        ] {
             assert!(!is_dangerous_url(url), "{url:?}");
         }
     }

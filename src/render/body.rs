@@ -35,7 +35,10 @@ struct TableState {
 
 impl<'a> BodyWriter<'a> {
     pub fn new(locale: &'a Locale) -> Self {
-        BodyWriter { locale, footnote_refs: BTreeMap::new() }
+        BodyWriter {
+            locale,
+            footnote_refs: BTreeMap::new(),
+        }
     }
 
     pub fn write(&mut self, nodes: &[Node]) -> String {
@@ -52,8 +55,13 @@ impl<'a> BodyWriter<'a> {
             match node {
                 Node::Md(event) => match event {
                     Event::Start(Tag::Table(aligns)) => {
-                        table = TableState { aligns: aligns.clone(), ..TableState::default() };
-                        let caption = caption.map(|c| format!("<caption>{c}</caption>")).unwrap_or_default();
+                        table = TableState {
+                            aligns: aligns.clone(),
+                            ..TableState::default()
+                        };
+                        let caption = caption
+                            .map(|c| format!("<caption>{c}</caption>"))
+                            .unwrap_or_default();
                         events.push(raw(format!("<table>{caption}")));
                     }
                     Event::Start(Tag::TableHead) => {
@@ -86,7 +94,11 @@ impl<'a> BodyWriter<'a> {
                         events.push(raw(tag));
                     }
                     Event::End(TagEnd::TableCell) => {
-                        let close = if table.in_head || table.cell == 0 { "</th>" } else { "</td>" };
+                        let close = if table.in_head || table.cell == 0 {
+                            "</th>"
+                        } else {
+                            "</td>"
+                        };
                         table.cell += 1;
                         events.push(raw(close.into()));
                     }
@@ -99,16 +111,31 @@ impl<'a> BodyWriter<'a> {
                     } else {
                         format!("<span class=\"heading-number\">{}</span> ", escape(number))
                     };
-                    events.push(raw(format!("<h{} id=\"{}\">{number}", html_level(*level), escape(id))));
+                    events.push(raw(format!(
+                        "<h{} id=\"{}\">{number}",
+                        html_level(*level),
+                        escape(id)
+                    )));
                 }
-                Node::HeadingEnd { level } => events.push(raw(format!("</h{}>\n", html_level(*level)))),
+                Node::HeadingEnd { level } => {
+                    events.push(raw(format!("</h{}>\n", html_level(*level))))
+                }
                 Node::Element(el) => events.push(raw(self.element(el))),
-                Node::RefStart { custom, resolved, .. } => {
+                Node::RefStart {
+                    custom, resolved, ..
+                } => {
                     // A custom-text reference stays open until its `RefEnd`.
                     open_refs.push(*custom && resolved.is_some());
                     if let Some(r) = resolved {
-                        let text = if *custom { String::new() } else { format!("{}</a>", escape(&r.text)) };
-                        events.push(raw(format!("<a class=\"xref\" href=\"{}\">{text}", escape(&r.href))));
+                        let text = if *custom {
+                            String::new()
+                        } else {
+                            format!("{}</a>", escape(&r.text))
+                        };
+                        events.push(raw(format!(
+                            "<a class=\"xref\" href=\"{}\">{text}",
+                            escape(&r.href)
+                        )));
                     }
                 }
                 Node::RefEnd => {
@@ -120,7 +147,11 @@ impl<'a> BodyWriter<'a> {
                 Node::FootnoteRef { number } => {
                     let seen = self.footnote_refs.entry(*number).or_insert(0);
                     *seen += 1;
-                    let id = if *seen == 1 { format!("fnref-{number}") } else { format!("fnref-{number}-{seen}") };
+                    let id = if *seen == 1 {
+                        format!("fnref-{number}")
+                    } else {
+                        format!("fnref-{number}-{seen}")
+                    };
                     events.push(raw(format!(
                         "<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"{id}\" aria-label=\"{} {number}\">{number}</a></sup>",
                         escape(self.locale.word("footnote_ref"))
@@ -143,10 +174,18 @@ impl<'a> BodyWriter<'a> {
         );
         let mut tail = String::new();
         if let Some(source) = &el.source {
-            tail.push_str(&format!("<p class=\"element-source\">{}: {}</p>", escape(self.locale.word("source")), escape(source)));
+            tail.push_str(&format!(
+                "<p class=\"element-source\">{}: {}</p>",
+                escape(self.locale.word("source")),
+                escape(source)
+            ));
         }
         if let Some(note) = &el.note {
-            tail.push_str(&format!("<p class=\"element-note\">{} {}</p>", escape(self.locale.word("note")), escape(note)));
+            tail.push_str(&format!(
+                "<p class=\"element-note\">{} {}</p>",
+                escape(self.locale.word("note")),
+                escape(note)
+            ));
         }
         let id = escape(&el.anchor);
         match el.kind {

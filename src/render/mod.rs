@@ -15,8 +15,8 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::locale::{Locale, parse_date};
 use crate::model::{Asset, Identifier, Node, ParsedReport, ThemeSource, TocEntry};
-pub use body::escape;
 use body::BodyWriter;
+pub use body::escape;
 
 /// One file of the finished site.
 #[derive(Debug, Clone)]
@@ -44,10 +44,16 @@ pub struct Templates {
 pub fn templates(theme: &ThemeSource) -> Result<Templates, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let files: BTreeMap<String, PathBuf> =
-        theme.templates.iter().map(|(name, f)| (name.clone(), f.path.clone())).collect();
-    let sources: Vec<(&str, &str)> =
-        theme.templates.iter().map(|(name, f)| (name.as_str(), f.text.as_str())).collect();
+    let files: BTreeMap<String, PathBuf> = theme
+        .templates
+        .iter()
+        .map(|(name, f)| (name.clone(), f.path.clone()))
+        .collect();
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, f)| (name.as_str(), f.text.as_str()))
+        .collect();
     match tera.add_raw_templates(sources) {
         Ok(()) => Ok(Templates { tera, files }),
         Err(e) => Err(vec![template_error(&e, &files, "")]),
@@ -55,16 +61,27 @@ pub fn templates(theme: &ThemeSource) -> Result<Templates, Vec<Diagnostic>> {
 }
 
 fn template_error(e: &tera::Error, files: &BTreeMap<String, PathBuf>, page: &str) -> Diagnostic {
-    let while_rendering = if page.is_empty() { String::new() } else { format!(" (rendering {page})") };
+    let while_rendering = if page.is_empty() {
+        String::new()
+    } else {
+        format!(" (rendering {page})")
+    };
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let file = files.get(r.filename()).cloned().unwrap_or_else(|| PathBuf::from(r.filename()));
+            let file = files
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(r.filename()));
             let span = r.span();
             Diagnostic::error(file, Pos::new(span.start_line, span.start_col + 1), format!("{}{while_rendering}", r.message()))
                 .help("fix the template at this place; variables available to templates are listed in README.md")
         }
-        other => Diagnostic::error("themes", Pos::FILE, format!("template error{while_rendering}: {other}"))
-            .help("check the template names used by extends and include"),
+        other => Diagnostic::error(
+            "themes",
+            Pos::FILE,
+            format!("template error{while_rendering}: {other}"),
+        )
+        .help("check the template names used by extends and include"),
     }
 }
 
@@ -137,20 +154,42 @@ pub fn render_site(
             .footer
             .links
             .iter()
-            .map(|l| LinkView { label: l.label.clone(), url: site_url(&base, &l.url) })
+            .map(|l| LinkView {
+                label: l.label.clone(),
+                url: site_url(&base, &l.url),
+            })
             .collect(),
         build_date: site.build_date.clone(),
     };
-    let views: Vec<ReportView> = reports.par_iter().map(|r| report_view(r, site, &base)).collect();
+    let views: Vec<ReportView> = reports
+        .par_iter()
+        .map(|r| report_view(r, site, &base))
+        .collect();
     let rendered: Vec<Result<OutputFile, Diagnostic>> = views
         .par_iter()
         .zip(reports.par_iter())
         .map(|(view, report)| {
             let locale = &site.locales[view.lang];
-            let template = if report.front.kind == "side" { "page.html" } else { "report.html" };
-            let mut ctx = base_context(&site_view, locale, &view.title, view.summary.unwrap_or(&site.config.description), &view.url);
+            let template = if report.front.kind == "side" {
+                "page.html"
+            } else {
+                "report.html"
+            };
+            let mut ctx = base_context(
+                &site_view,
+                locale,
+                view.title,
+                view.summary.unwrap_or(&site.config.description),
+                &view.url,
+            );
             ctx.insert("report", view);
-            render_page(templates, template, &ctx, &format!("{}/index.html", report.slug), &report.source)
+            render_page(
+                templates,
+                template,
+                &ctx,
+                &format!("{}/index.html", report.slug),
+                &report.source,
+            )
         })
         .collect();
     let mut files = Vec::new();
@@ -164,10 +203,13 @@ pub fn render_site(
 
     let mut listed: Vec<&ReportView> = views.iter().filter(|v| v.kind != "side").collect();
     listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(b.title)));
-    let (front_title, front_description, front_nodes) = site.front_page.clone().unwrap_or((None, None, &[]));
+    let (front_title, front_description, front_nodes) =
+        site.front_page.clone().unwrap_or((None, None, &[]));
     let intro = BodyWriter::new(site_locale).write(front_nodes);
     let title = front_title.as_deref().unwrap_or(&site.config.title);
-    let description = front_description.as_deref().unwrap_or(&site.config.description);
+    let description = front_description
+        .as_deref()
+        .unwrap_or(&site.config.description);
     let mut ctx = base_context(&site_view, site_locale, title, description, &base);
     ctx.insert("intro_html", &intro);
     ctx.insert("reports", &listed);
@@ -182,14 +224,27 @@ pub fn render_site(
         return Err(problems);
     }
     let mut pages: Vec<&str> = vec![""];
-    pages.extend(reports.iter().filter(|r| r.front.kind != "side").map(|r| r.slug.as_str()));
+    pages.extend(
+        reports
+            .iter()
+            .filter(|r| r.front.kind != "side")
+            .map(|r| r.slug.as_str()),
+    );
     files.push(OutputFile {
         path: "sitemap.xml".into(),
         content: OutputContent::Bytes(sitemap::sitemap(site.config, &pages).into_bytes()),
         source: PathBuf::from(crate::config::CONFIG_FILE),
     });
-    for asset in theme.assets.iter().chain(reports.iter().flat_map(|r| r.assets.iter())) {
-        files.push(OutputFile { path: asset.to.clone(), content: OutputContent::Copy(asset.clone()), source: asset.source.clone() });
+    for asset in theme
+        .assets
+        .iter()
+        .chain(reports.iter().flat_map(|r| r.assets.iter()))
+    {
+        files.push(OutputFile {
+            path: asset.to.clone(),
+            content: OutputContent::Copy(asset.clone()),
+            source: asset.source.clone(),
+        });
     }
     Ok(files)
 }
@@ -206,9 +261,17 @@ fn report_view<'a>(r: &'a ParsedReport, site: &SiteInput<'a>, base: &str) -> Rep
         title: &f.title,
         subtitle: f.subtitle.as_deref(),
         kind: &f.kind,
-        kind_label: locale.kinds.get(&f.kind).cloned().unwrap_or_else(|| f.kind.clone()),
+        kind_label: locale
+            .kinds
+            .get(&f.kind)
+            .cloned()
+            .unwrap_or_else(|| f.kind.clone()),
         date: f.date.as_deref(),
-        date_display: f.date.as_deref().and_then(|d| parse_date(d).ok()).map(|d| locale.format_date(d)),
+        date_display: f
+            .date
+            .as_deref()
+            .and_then(|d| parse_date(d).ok())
+            .map(|d| locale.format_date(d)),
         publisher: f.publisher.as_deref(),
         authors: &f.authors,
         evaluator: f.evaluator.as_deref(),
@@ -224,10 +287,19 @@ fn report_view<'a>(r: &'a ParsedReport, site: &SiteInput<'a>, base: &str) -> Rep
 }
 
 fn locale_key<'a>(locales: &'a BTreeMap<String, Locale>, wanted: &str) -> &'a str {
-    locales.get_key_value(wanted).map(|(k, _)| k.as_str()).unwrap_or("da")
+    locales
+        .get_key_value(wanted)
+        .map(|(k, _)| k.as_str())
+        .unwrap_or("da")
 }
 
-fn base_context(site: &SiteView, locale: &Locale, title: &str, description: &str, url: &str) -> Context {
+fn base_context(
+    site: &SiteView,
+    locale: &Locale,
+    title: &str,
+    description: &str,
+    url: &str,
+) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", site);
     ctx.insert("t", &locale.words);
@@ -238,11 +310,21 @@ fn base_context(site: &SiteView, locale: &Locale, title: &str, description: &str
     ctx
 }
 
-fn render_page(templates: &Templates, template: &str, ctx: &Context, path: &str, source: &std::path::Path) -> Result<OutputFile, Diagnostic> {
+fn render_page(
+    templates: &Templates,
+    template: &str,
+    ctx: &Context,
+    path: &str,
+    source: &std::path::Path,
+) -> Result<OutputFile, Diagnostic> {
     templates
         .tera
         .render(template, ctx)
-        .map(|html| OutputFile { path: path.to_string(), content: OutputContent::Bytes(html.into_bytes()), source: source.to_path_buf() })
+        .map(|html| OutputFile {
+            path: path.to_string(),
+            content: OutputContent::Bytes(html.into_bytes()),
+            source: source.to_path_buf(),
+        })
         .map_err(|e| template_error(&e, &templates.files, path))
 }
 
