@@ -21,7 +21,16 @@ use crate::model::{Element, ElementKind, Footnote, Node, Target, TocEntry};
 use crate::yaml;
 
 /// Ids the templates use themselves; headings never take them.
-const RESERVED_IDS: &[&str] = &["main", "indhold", "contents", "footnotes", "noter", "top"];
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "indhold",
+    "contents",
+    "footnotes",
+    "noter",
+    "top",
+    "toc-title",
+    "footnotes-title",
+];
 
 pub struct Builder {
     slug: String,
@@ -473,7 +482,13 @@ impl Builder {
     }
 
     fn fresh_id(&mut self, base: &str) -> String {
-        let base = if base.is_empty() { "afsnit" } else { base };
+        // `fn-N` and `fnref-N` belong to footnotes.
+        let base = if base.is_empty() || base.starts_with("fn-") || base.starts_with("fnref-") {
+            format!("afsnit-{base}").trim_end_matches('-').to_string()
+        } else {
+            base.to_string()
+        };
+        let base = base.as_str();
         let mut id = base.to_string();
         let mut n = 1;
         while self.ids.contains(&id) {

@@ -205,3 +205,123 @@ pub fn parse_front_page(
     diags.extend(builder.diags);
     (Some((matter, nodes)), diags)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ElementKind, Node};
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    fn file(path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from(path),
+            text: text.to_string(),
+        }
+    }
+
+    fn parse(index: &str, chapters: &[(&str, &str)]) -> (Option<ParsedReport>, Vec<Diagnostic>) {
+        let src = ReportSource {
+            slug: "r".into(),
+            index: file("content/r/index.md", index),
+            markdown: chapters
+                .iter()
+                .map(|(n, t)| (n.to_string(), file(&format!("content/r/{n}"), t)))
+                .collect(),
+            assets: Vec::new(),
+        };
+        let config = Config::parse("title: T\n", Path::new("evalpress.yaml")).unwrap();
+        let locales: BTreeMap<String, Locale> = crate::themes::embedded()
+            .locales
+            .iter()
+            .map(|(k, f)| (k.clone(), Locale::parse(f).unwrap()))
+            .collect();
+        let (report, diags) = parse_report(&src, &config, &locales);
+        (report, diags.into_sorted())
+    }
+
+    fn numbers(r: &ParsedReport, kind: ElementKind) -> Vec<String> {
+        r.nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Element(e) if e.kind == kind => Some(e.number.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    const BOX: &str = "```box\ntitle: B\n---\ntext\n```\n";
+
+    #[test]
+    fn chapters_follow_front_matter_order_and_numbering_runs_on() {
+        let index = "---\ntitle: T\nchapters: [b.md, a.md]\n---\nIntro\n";
+        let b = format!("# Første\n\n## Del\n\n{BOX}");
+        let a = format!("# Anden\n\n{BOX}");
+        let (r, d) = parse(index, &[("a.md", &a), ("b.md", &b)]);
+        assert!(d.is_empty(), "{d:?}");
+        let r = r.unwrap();
+        let toc: Vec<(String, String)> = r
+            .toc
+            .iter()
+            .map(|t| (t.number.clone(), t.id.clone()))
+            .collect();
+        assert_eq!(
+            toc,
+            [("1", "foerste"), ("1.1", "del"), ("2", "anden")]
+                .map(|(n, i)| (n.to_string(), i.to_string()))
+        );
+        assert_eq!(numbers(&r, ElementKind::Box), ["1", "2"]);
+    }
+
+    #[test]
+    fn per_chapter_numbering_restarts_in_each_chapter() {
+        let index = format!(
+            "---\ntitle: T\nnumbering: {{elements: chapter}}\n---\n# A\n\n{BOX}{BOX}# B\n\n{BOX}"
+        );
+        let (r, _) = parse(&index, &[]);
+        assert_eq!(
+            numbers(&r.unwrap(), ElementKind::Box),
+            ["1.1", "1.2", "2.1"]
+        );
+    }
+
+    #[test]
+    fn unnumbered_headings_and_footnotes_across_files() {
+        let index =
+            "---\ntitle: T\nchapters: [c.md]\n---\n# Resumé {.unnumbered}\n\nA[^x]\n\n[^x]: one\n";
+        let (r, d) = parse(index, &[("c.md", "# Kapitel\n\nB[^x]\n\n[^x]: two\n")]);
+        assert!(d.is_empty(), "{d:?}");
+        let r = r.unwrap();
+        assert_eq!(r.toc[0].number, "");
+        assert_eq!(r.toc[1].number, "1");
+        assert_eq!(
+            r.footnotes.iter().map(|f| f.number).collect::<Vec<_>>(),
+            [1, 2]
+        );
+    }
+
+    #[test]
+    fn problems_are_located_in_their_files() {
+        let index = "---\ntitle: T\nchapters: [missing.md]\n---\n\n```box\ntitle: B\nlabel: Bad Label\n```\n";
+        let (_, d) = parse(index, &[]);
+        let found: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(found[0], (3, "chapter file `missing.md` not found"));
+        assert_eq!(found[1], (6, "label `Bad Label` is not valid"));
+    }
+
+    #[test]
+    fn directive_yaml_errors_point_into_the_markdown_file() {
+        let index = "---\ntitle: T\n---\nText\n\n```table\ntitle: X\ncolour: red\n---\n| a |\n|---|\n| 1 |\n```\n";
+        let (_, d) = parse(index, &[]);
+        assert_eq!((d[0].line, d[0].col), (8, 1), "{}", d[0]);
+    }
+
+    #[test]
+    fn duplicate_labels_are_errors() {
+        let index = "---\ntitle: T\n---\n```box\nlabel: x\ntitle: A\n```\n\n```box\nlabel: x\ntitle: B\n```\n";
+        let (_, d) = parse(index, &[]);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("already used"), "{}", d[0]);
+        assert_eq!(d[0].line, 9);
+    }
+}
