@@ -3,6 +3,7 @@
 //! Reads nothing but the config text; unknown keys and wrong types are errors at their line and
 //! column. Command-line overrides (`--base-url`) are applied by `Config::with_base_url`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,9 @@ pub struct Config {
     /// One sentence describing the site, used in `<meta name="description">`.
     #[serde(default)]
     pub description: String,
+    /// Programme ids (as in report front matter) and their display names.
+    #[serde(default)]
+    pub programmes: BTreeMap<String, String>,
 }
 
 /// How headings and numbered elements are numbered; a report may override either field.

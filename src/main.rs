@@ -1,7 +1,7 @@
 //! The `evalpress` command: arguments -> library calls -> printed diagnostics and exit code.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -132,7 +132,7 @@ fn run_build(common: Common, out: Option<PathBuf>, write: bool) -> ExitCode {
     }
     // Paths are relative to the site root; shown relative to where the command was run.
     for d in &mut outcome.diagnostics {
-        if d.file.is_relative() && opts.root.join(&d.file).exists() {
+        if opts.root != Path::new(".") && d.file.is_relative() && opts.root.join(&d.file).exists() {
             d.file = opts.root.join(&d.file);
         }
     }

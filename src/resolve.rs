@@ -122,11 +122,9 @@ fn describe(t: &Target, from: &str, locale: &Locale, base_path: &str) -> Resolve
     let text = if t.number.is_empty() {
         t.title.clone()
     } else {
-        format!(
-            "{} {}",
-            locale.word(ElementKind::word_keys(t.kind).1),
-            t.number
-        )
+        // A no-break space keeps "tabel 1" together on one line.
+        let word = locale.word(ElementKind::word_keys(t.kind).1);
+        format!("{word}\u{a0}{}", t.number)
     };
     ResolvedRef { href, text }
 }

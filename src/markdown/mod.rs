@@ -50,7 +50,15 @@ pub fn parse_report(
         .locale
         .clone()
         .unwrap_or_else(|| config.locale.clone());
-    check_front(&front, &locale, locales, &file.path, &at, &mut diags);
+    check_front(
+        &front,
+        &locale,
+        locales,
+        &config.programmes,
+        &file.path,
+        &at,
+        &mut diags,
+    );
 
     let numbering = crate::config::Numbering {
         headings: front
@@ -115,6 +123,7 @@ fn check_front(
     front: &FrontMatter,
     locale: &str,
     locales: &std::collections::BTreeMap<String, Locale>,
+    programmes: &std::collections::BTreeMap<String, String>,
     file: &Path,
     at: &dyn Fn(&str) -> Pos,
     diags: &mut Diagnostics,
@@ -156,6 +165,20 @@ fn check_front(
         diags.push(
             Diagnostic::error(file, at("date"), why)
                 .help("write the date as YYYY-MM-DD, e.g. 2024-08-19"),
+        );
+    }
+    if let Some(p) = &front.programme
+        && !programmes.contains_key(p)
+    {
+        diags.push(
+            Diagnostic::warning(
+                file,
+                at("programme"),
+                format!("programme `{p}` has no display name"),
+            )
+            .help(format!(
+                "add `programmes: {{ {p}: \"Name shown to readers\" }}` to evalpress.yaml"
+            )),
         );
     }
     if front.round.is_some() && front.programme.is_none() {

@@ -182,7 +182,7 @@ impl<'a> BodyWriter<'a> {
         }
         if let Some(note) = &el.note {
             tail.push_str(&format!(
-                "<p class=\"element-note\">{} {}</p>",
+                "<p class=\"element-note\">{}: {}</p>",
                 escape(self.locale.word("note")),
                 escape(note)
             ));

@@ -118,6 +118,7 @@ struct ReportView<'a> {
     evaluator: Option<&'a str>,
     identifiers: &'a [Identifier],
     programme: Option<&'a str>,
+    programme_label: Option<String>,
     round: Option<u32>,
     summary: Option<&'a str>,
     lang: &'a str,
@@ -277,6 +278,13 @@ fn report_view<'a>(r: &'a ParsedReport, site: &SiteInput<'a>, base: &str) -> Rep
         evaluator: f.evaluator.as_deref(),
         identifiers: &f.identifiers,
         programme: f.programme.as_deref(),
+        programme_label: f.programme.as_ref().map(|p| {
+            site.config
+                .programmes
+                .get(p)
+                .cloned()
+                .unwrap_or_else(|| p.clone())
+        }),
         round: f.round,
         summary: f.summary.as_deref(),
         lang: locale_key(site.locales, &r.locale),
