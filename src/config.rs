@@ -148,6 +148,14 @@ impl Config {
                  `https://example.dk/rapporter/`",
             ));
         }
+        for link in &self.footer.links {
+            if crate::markdown::safety::is_dangerous_url(&link.url) {
+                problems.push(
+                    Diagnostic::error(file, value_pos(text, &link.url), format!("footer link `{}` may not run code", link.url))
+                        .help("use a path inside the site such as /tilgaengelighedserklaering/ or an https:// address"),
+                );
+            }
+        }
         if self.theme.is_empty() || self.theme.contains(['/', '\\', '.']) {
             problems.push(
                 Diagnostic::error(
@@ -220,6 +228,13 @@ fn check_base_url(url: &str) -> Result<(), String> {
         return Err(format!("base URL `{url}` must be a plain path"));
     }
     Ok(())
+}
+
+/// The first line of the config text that contains `value`, for errors about a value.
+fn value_pos(text: &str, value: &str) -> Pos {
+    text.lines()
+        .position(|line| line.contains(value))
+        .map_or(Pos::new(1, 1), |i| Pos::new(i + 1, 1))
 }
 
 /// Where a top-level `key:` sits in the config text, for errors found after parsing.

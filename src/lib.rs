@@ -201,9 +201,15 @@ fn read_config(root: &Path, base_url: Option<&str>, diags: &mut Diagnostics) -> 
             return None;
         }
     };
-    let config = Config::parse(&text, Path::new(CONFIG_FILE))
-        .map_err(|d| diags.extend(d))
-        .ok()?;
+    // With a broken config the content is still checked (against the defaults), so one run
+    // reports every problem; the build fails on the config errors either way.
+    let config = match Config::parse(&text, Path::new(CONFIG_FILE)) {
+        Ok(config) => config,
+        Err(d) => {
+            diags.extend(d);
+            Config::parse("title: \"\"\n", Path::new(CONFIG_FILE)).ok()?
+        }
+    };
     match base_url {
         Some(url) => config.with_base_url(url).map_err(|d| diags.push(d)).ok(),
         None => Some(config),

@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 pub fn new_report(root: &Path, slug: &str, date: &str) -> Result<PathBuf, Diagnostic> {
     crate::load::check_slug(slug).map_err(|suggestion| {
         Diagnostic::error(
-            slug,
+            "content",
             Pos::FILE,
             format!("`{slug}` is not a valid report slug"),
         )

@@ -47,6 +47,22 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, origin: Pos) -> Resul
 fn explain(raw: &str) -> (String, String) {
     let first = raw.lines().next().unwrap_or(raw).trim();
     let message = strip_location_suffix(first);
+    if let Some(ty) = message.strip_prefix("invalid ") {
+        let wanted = match ty {
+            "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+                "a whole number"
+            }
+            "f32" | "f64" => "a number",
+            "bool" => "true or false",
+            _ => "",
+        };
+        if !wanted.is_empty() {
+            return (
+                format!("expected {wanted} here"),
+                format!("write {wanted} here, without quotes"),
+            );
+        }
+    }
     let help = if message.contains("unknown field") {
         "remove the key or correct its spelling (the message lists the keys allowed here)"
     } else if message.contains("missing field") {
@@ -98,7 +114,7 @@ mod tests {
     fn wrong_type_is_located() {
         let d = err("name: a\ncount: many\n");
         assert_eq!(d.line, 2, "{d}");
-        assert!(d.message.contains("invalid"), "{d}");
+        assert_eq!(d.message, "expected a whole number here", "{d}");
     }
 
     #[test]

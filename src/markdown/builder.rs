@@ -37,6 +37,8 @@ pub struct Builder {
     numbering: Numbering,
     raw_html: bool,
     headings: [usize; 3],
+    /// The number of the chapter being read; `None` before the first or in an unnumbered one.
+    chapter: Option<usize>,
     elements: BTreeMap<ElementKind, usize>,
     ids: BTreeSet<String>,
     pub labels: BTreeMap<String, Target>,
@@ -64,6 +66,8 @@ impl Src<'_> {
 struct FileNotes {
     numbers: BTreeMap<String, usize>,
     defs: BTreeMap<String, (Vec<Node>, Pos)>,
+    /// Every footnote defined anywhere in the file, so directive bodies can refer to them.
+    known: BTreeSet<String>,
 }
 
 /// What an open link turned into, so its end can be matched.
@@ -81,6 +85,7 @@ impl Builder {
             numbering,
             raw_html,
             headings: [0; 3],
+            chapter: None,
             elements: BTreeMap::new(),
             ids: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
             labels: BTreeMap::new(),
@@ -93,20 +98,39 @@ impl Builder {
     /// Parses the Markdown of `text[base..]` of `path` and returns its nodes.
     pub fn file(&mut self, path: &Path, text: &str, base: usize) -> Vec<Node> {
         let src = Src { path, text, base };
-        let mut notes = FileNotes::default();
+        let mut notes = FileNotes {
+            known: footnote_names(&text[base..]),
+            ..FileNotes::default()
+        };
         let nodes = self.markdown(src, &text[base..], true, &mut notes);
         self.finish_footnotes(src, notes);
         nodes
     }
 
     fn markdown(&mut self, src: Src, md: &str, top: bool, notes: &mut FileNotes) -> Vec<Node> {
+        // A directive body is parsed on its own; stub definitions appended after it let its
+        // `[^name]` references see the file's footnotes. Events of the stubs are dropped.
+        let own_len = md.len();
+        let mut with_stubs;
+        let md = if top {
+            md
+        } else {
+            with_stubs = md.to_string();
+            for name in &notes.known {
+                with_stubs.push_str(&format!("\n\n[^{name}]: .\n"));
+            }
+            with_stubs.as_str()
+        };
         let mut callback = |link: BrokenLink| {
             let r = link.reference.trim();
             (r.starts_with('@') || r.starts_with('='))
                 .then(|| (CowStr::from(r.to_string()), CowStr::from("")))
         };
         let parser = Parser::new_with_broken_link_callback(md, options(), Some(&mut callback));
-        let events: Vec<(Event, Range<usize>)> = parser.into_offset_iter().collect();
+        let events: Vec<(Event, Range<usize>)> = parser
+            .into_offset_iter()
+            .filter(|(_, range)| range.start < own_len)
+            .collect();
         let mut it = events.into_iter();
         let mut sinks: Vec<Vec<Node>> = vec![Vec::new()];
         let mut links: Vec<OpenLink> = Vec::new();
@@ -272,16 +296,27 @@ impl Builder {
         sink: &mut Vec<Node>,
     ) {
         let title = plain_text(&inner);
-        let number = if self.numbering.headings && !unnumbered && level <= 3 {
-            let i = usize::from(level - 1);
-            self.headings[i] += 1;
-            for deeper in &mut self.headings[i + 1..] {
+        // Counters run whether or not numbers are shown, so per-chapter element numbers work
+        // with heading numbers switched off.
+        let counted = !unnumbered && level <= 3;
+        let depth = usize::from(level.clamp(1, 3) - 1);
+        if counted {
+            self.headings[depth] += 1;
+            for deeper in &mut self.headings[depth + 1..] {
                 *deeper = 0;
             }
-            if i == 0 && self.numbering.elements == ElementNumbering::Chapter {
+        }
+        if level == 1 {
+            self.chapter = counted.then_some(self.headings[0]);
+            if self.numbering.elements == ElementNumbering::Chapter {
                 self.elements.clear();
             }
-            self.headings[..=i]
+        }
+        // A section before any chapter gets no number rather than "0.1".
+        let shown =
+            self.numbering.headings && counted && self.headings[..depth].iter().all(|n| *n > 0);
+        let number = if shown {
+            self.headings[..=depth]
                 .iter()
                 .map(|n| n.to_string())
                 .collect::<Vec<_>>()
@@ -345,6 +380,10 @@ impl Builder {
             Ok(spec) => spec,
             Err(d) => {
                 self.diags.push(d);
+                // Keep the label known, so references to it do not add a second error.
+                if let Some(label) = label_line(yaml_text) {
+                    self.define_label(&label, kind, "?", "", src.path, pos);
+                }
                 return None;
             }
         };
@@ -428,8 +467,8 @@ impl Builder {
         let n = self.elements.entry(kind).or_insert(0);
         *n += 1;
         match self.numbering.elements {
-            ElementNumbering::Chapter if self.headings[0] > 0 => {
-                format!("{}.{}", self.headings[0], n)
+            ElementNumbering::Chapter if self.chapter.is_some() => {
+                format!("{}.{}", self.chapter.unwrap_or_default(), n)
             }
             _ => n.to_string(),
         }
@@ -535,6 +574,24 @@ impl Builder {
             );
         }
     }
+}
+
+/// The value of a `label:` line in a directive body that failed to parse.
+fn label_line(yaml: &str) -> Option<String> {
+    yaml.lines()
+        .find_map(|l| l.strip_prefix("label:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|v| is_valid_label(v))
+}
+
+/// The names of all footnote definitions in `md`.
+fn footnote_names(md: &str) -> BTreeSet<String> {
+    Parser::new_ext(md, options())
+        .filter_map(|e| match e {
+            Event::Start(Tag::FootnoteDefinition(name)) => Some(name.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn options() -> Options {
