@@ -4,30 +4,18 @@
 
 mod common;
 
-use common::run::{evalpress, stderr};
+use common::run::{copy_dir, evalpress, stderr};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// A copy of the valid fixture `tests/sites/valid-basic` (without its expected output) in `dir`.
 fn copy_site(dir: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let path = entry.unwrap().path();
-            let target = to.join(path.file_name().unwrap());
-            if path.is_dir() {
-                copy(&path, &target);
-            } else {
-                fs::copy(&path, &target).unwrap();
-            }
-        }
-    }
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/valid-basic");
     let site = dir.join("site");
     fs::create_dir_all(&site).unwrap();
     fs::copy(from.join("evalpress.yaml"), site.join("evalpress.yaml")).unwrap();
-    copy(&from.join("content"), &site.join("content"));
+    copy_dir(&from.join("content"), &site.join("content"));
     site
 }
 

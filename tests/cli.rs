@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::run::{evalpress, stderr, stdout};
+use common::run::{copy_dir, evalpress, stderr, stdout};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -12,20 +12,8 @@ use scraper::{ElementRef, Html};
 
 /// A copy of `tests/sites/minimal` in `<tmp>/site`.
 fn minimal_site(tmp: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let path = entry.unwrap().path();
-            let target = to.join(path.file_name().unwrap());
-            if path.is_dir() {
-                copy(&path, &target);
-            } else {
-                fs::copy(&path, &target).unwrap();
-            }
-        }
-    }
     let site = tmp.join("site");
-    copy(
+    copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/minimal"),
         &site,
     );
