@@ -117,6 +117,33 @@ impl Pos {
     }
 }
 
+/// Line starts of one text, so positions of many offsets cost a binary search each instead of
+/// a scan from the start (which made parsing quadratic in the file's length).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The same as `Pos::of_offset(text, offset)` for the text this index was made from.
+    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        Pos {
+            line,
+            col: text[start..offset].chars().count() + 1,
+        }
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
@@ -197,6 +224,19 @@ mod tests {
         assert_eq!(Pos::of_offset(text, 3), Pos::new(2, 1));
         // "æøå " is 7 bytes; x is the 5th character.
         assert_eq!(Pos::of_offset(text, 10), Pos::new(2, 5));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_scanning() {
+        let text = "ab\næøå x\n\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.pos(text, offset),
+                Pos::of_offset(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

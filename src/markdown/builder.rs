@@ -16,7 +16,7 @@ use super::directives::{self, Fence, Spec};
 use super::safety::is_dangerous_url;
 use super::slug::{is_valid_label, slugify};
 use crate::config::{ElementNumbering, Numbering};
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos};
 use crate::model::{Element, ElementKind, Footnote, Node, Target, TocEntry};
 use crate::yaml;
 
@@ -52,12 +52,13 @@ pub struct Builder {
 struct Src<'a> {
     path: &'a Path,
     text: &'a str,
+    lines: &'a LineIndex,
     base: usize,
 }
 
 impl Src<'_> {
     fn pos(&self, range: &Range<usize>) -> Pos {
-        Pos::of_offset(self.text, self.base + range.start)
+        self.lines.pos(self.text, self.base + range.start)
     }
 }
 
@@ -97,7 +98,13 @@ impl Builder {
 
     /// Parses the Markdown of `text[base..]` of `path` and returns its nodes.
     pub fn file(&mut self, path: &Path, text: &str, base: usize) -> Vec<Node> {
-        let src = Src { path, text, base };
+        let lines = LineIndex::new(text);
+        let src = Src {
+            path,
+            text,
+            lines: &lines,
+            base,
+        };
         let mut notes = FileNotes {
             known: footnote_names(&text[base..]),
             ..FileNotes::default()
@@ -392,6 +399,7 @@ impl Builder {
                 let inner = Src {
                     path: src.path,
                     text: src.text,
+                    lines: src.lines,
                     base: src.base + body_start + at,
                 };
                 self.markdown(inner, &body[at..], false, notes)
