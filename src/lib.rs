@@ -7,17 +7,21 @@
 //! | [`config`] | `evalpress.yaml` -> validated `Config` |
 //! | [`load`] | site root -> sorted sources (reports, theme) |
 //! | [`locale`] | locale files -> words, kinds and date formats |
+//! | [`data`] | CSV files under `data/` + YAML sidecars -> typed `Dataset`s with source lines |
 //! | [`markdown`] | front matter + Markdown -> `ParsedReport` with numbered headings and elements |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
 //! | [`output`] | files -> the published folder, swapped in atomically |
 //!
 //! [`diagnostics`] carries every problem with its file, line and column; [`model`] holds the
-//! plain types the stages pass on; [`scaffold`] creates new reports. The library never prints:
-//! it returns an [`Outcome`] and reports progress through a callback.
+//! plain types the stages pass on; [`format`] is the one number formatter of tables, inline
+//! values and charts (Danish and English); [`scaffold`] creates new reports. The library never
+//! prints: it returns an [`Outcome`] and reports progress through a callback.
 
 pub mod config;
+pub mod data;
 pub mod diagnostics;
+pub mod format;
 pub mod load;
 pub mod locale;
 pub mod markdown;
