@@ -8,7 +8,9 @@
 //! | [`load`] | site root -> sorted sources (reports, theme) |
 //! | [`locale`] | locale files -> words, kinds and date formats |
 //! | [`data`] | CSV files under `data/` + YAML sidecars -> typed `Dataset`s with source lines |
+//! | [`models`] | YAML under `data/models/` -> validated scales, evaluation models, ratings, lists |
 //! | [`markdown`] | front matter + Markdown -> `ParsedReport` with numbered headings and elements |
+//! | [`grids`] | generated directives + models -> fidelity grids, status tables, model boxes, lists |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
 //! | [`output`] | files -> the published folder, swapped in atomically |
@@ -21,11 +23,14 @@
 pub mod config;
 pub mod data;
 pub mod diagnostics;
+pub mod disclosure;
 pub mod format;
+pub mod grids;
 pub mod load;
 pub mod locale;
 pub mod markdown;
 pub mod model;
+pub mod models;
 pub mod output;
 pub mod render;
 pub mod resolve;
@@ -129,6 +134,8 @@ fn run(
     let config = read_config(root, opts.base_url.as_deref(), diags)?;
     let (sources, d) = load::load(root, &config.theme);
     diags.extend(d);
+    let (catalog, d) = models::load(root);
+    diags.extend(d);
     let locales = read_locales(&sources.theme, diags);
     let templates = render::templates(&sources.theme)
         .map_err(|d| diags.extend(d))
@@ -153,13 +160,22 @@ fn run(
         page
     });
 
+    let locale_of = |code: &str| locales.get(code).or_else(|| locales.get(&config.locale));
+    let expanded: Vec<Diagnostics> = reports
+        .par_iter_mut()
+        .map(|r| match locale_of(&r.locale) {
+            Some(l) => grids::expand(r, &catalog, l),
+            None => Diagnostics::new(),
+        })
+        .collect();
+    expanded.into_iter().for_each(|d| diags.extend(d));
+
     let index = resolve::label_index(&reports);
     let base = config.base_path();
-    let locale_of = |code: &str| locales.get(code).or_else(|| locales.get(&config.locale));
     let resolved: Vec<Diagnostics> = reports
         .par_iter_mut()
         .map(|r| match locale_of(&r.locale) {
-            Some(l) => resolve::resolve_report(r, &index, l, &base),
+            Some(l) => resolve::resolve_report(r, &index, l, &base, &catalog),
             None => Diagnostics::new(),
         })
         .collect();
@@ -171,6 +187,7 @@ fn run(
             &index,
             l,
             &base,
+            &catalog,
         ));
     }
     if diags.has_errors() || (opts.strict && diags.warning_count() > 0) {

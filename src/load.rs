@@ -1,11 +1,15 @@
 //! Site root -> `Sources`: the report folders under `content/` and the theme files, sorted.
 //!
 //! This stage only reads. It checks what the file system can get wrong (symlink loops, links
-//! leaving the root, bad folder names, unreadable or non-UTF-8 files) and never guesses an
-//! order: reports are sorted by slug, chapters are ordered later by front matter.
+//! leaving the root or pointing nowhere, devices and pipes, files too large, bad folder names,
+//! unreadable or non-UTF-8 files) and never guesses an order: reports are sorted by slug,
+//! chapters are ordered later by front matter. Every text file is read through
+//! [`read_capped`], which never reads more than [`MAX_SOURCE_BYTES`], whatever the file
+//! system says its size is.
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -16,6 +20,43 @@ use crate::themes;
 
 /// The largest Markdown or YAML source file read; larger files are refused unread.
 pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The bytes of the regular file at `path`, refusing, before anything is read, devices, pipes
+/// and sockets (`InvalidInput`: `/dev/zero` reports a size of 0 and never ends; opening a pipe
+/// blocks) and files larger than [`MAX_SOURCE_BYTES`] (`FileTooLarge`). The read itself stops
+/// one byte past the cap, so a file that grows while it is read cannot exhaust memory either.
+pub fn read_capped(path: &Path) -> io::Result<Vec<u8>> {
+    let too_large = |size: String| {
+        io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("file is {size}, over the limit of {MAX_SOURCE_BYTES} bytes (8 MiB)"),
+        )
+    };
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file (a device, pipe or socket)",
+        ));
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(too_large(format!("{} bytes", meta.len())));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(path)?
+        .take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(too_large("larger than it said".to_string()));
+    }
+    Ok(bytes)
+}
+
+/// [`read_capped`] for UTF-8 text: a drop-in for `fs::read_to_string` with the same limits.
+pub fn read_to_string_capped(path: &Path) -> io::Result<String> {
+    String::from_utf8(read_capped(path)?)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.utf8_error()))
+}
 
 /// Reads the sources of the site at `root` with the theme named `theme`.
 pub fn load(root: &Path, theme: &str) -> (Sources, Diagnostics) {
@@ -74,7 +115,8 @@ fn load_report(
         return None;
     }
     let index_path = dir.join("index.md");
-    if !index_path.is_file() {
+    // A link, device or pipe named index.md is there, and read_text says what is wrong with it.
+    if fs::symlink_metadata(&index_path).is_err() {
         diags.push(
             Diagnostic::error(&rel, Pos::FILE, "report folder has no index.md")
                 .help("add index.md with front matter, or run `evalpress new report <slug>`"),
@@ -234,11 +276,28 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> 
                     }
                     continue;
                 }
-                if entry.file_type().is_file() {
+                let kind = entry.file_type();
+                if kind.is_file() {
                     out.push(entry.into_path());
+                } else if !kind.is_dir() {
+                    diags.push(
+                        Diagnostic::error(
+                            relative(root, entry.path()),
+                            Pos::FILE,
+                            "not a regular file (a device, pipe or socket)",
+                        )
+                        .help("remove it, or replace it with an ordinary file"),
+                    );
                 }
             }
             Err(e) => {
+                // A link that dangles or loops on itself fails here, before check_link saw it.
+                if let Some(p) = e.path().filter(|p| p.is_symlink())
+                    && e.loop_ancestor().is_none()
+                    && !check_link(root, p, diags)
+                {
+                    continue;
+                }
                 let path = e
                     .path()
                     .map(|p| relative(root, p))
@@ -270,16 +329,23 @@ fn check_link(root: &Path, path: &Path, diags: &mut Diagnostics) -> bool {
         return true;
     }
     let rel = relative(root, path);
-    let Ok(target) = fs::canonicalize(path) else {
-        diags.push(
-            Diagnostic::error(
-                rel,
-                Pos::FILE,
-                "symbolic link points to nothing (dangling or a loop)",
-            )
-            .help("remove the link or point it at a file inside the site"),
-        );
-        return false;
+    let target = match fs::canonicalize(path) {
+        Ok(target) => target,
+        Err(e) => {
+            let to = fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            let message = if e.kind() == io::ErrorKind::NotFound {
+                format!("symbolic link points to `{to}`, which does not exist")
+            } else {
+                format!("symbolic link to `{to}` never reaches a file (a loop of links)")
+            };
+            diags.push(
+                Diagnostic::error(rel, Pos::FILE, message)
+                    .help("remove the link or point it at a file inside the site"),
+            );
+            return false;
+        }
     };
     let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     if !target.starts_with(&root) {
@@ -299,40 +365,39 @@ fn check_link(root: &Path, path: &Path, diags: &mut Diagnostics) -> bool {
     true
 }
 
+/// A source text file, or `None` with an error naming what is wrong with it.
 fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
-    let rel = relative(root, path);
-    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_SOURCE_BYTES {
-        diags.push(
-            Diagnostic::error(
-                &rel,
-                Pos::FILE,
-                format!("file is {size} bytes, over the limit of {MAX_SOURCE_BYTES}"),
-            )
-            .help("split the text into chapter files"),
-        );
+    if !check_link(root, path, diags) {
         return None;
     }
-    match fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(SourceFile {
-                path: rel,
-                text: text.trim_start_matches('\u{feff}').to_string(),
-            }),
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-                diags.push(
-                    Diagnostic::error(&rel, Pos::of_offset(&text, at), "file is not valid UTF-8")
-                        .help("save the file as UTF-8"),
-                );
-                None
-            }
-        },
+    let rel = relative(root, path);
+    let bytes = match read_capped(path) {
+        Ok(bytes) => bytes,
         Err(e) => {
+            let help = match e.kind() {
+                io::ErrorKind::FileTooLarge => "split the text into chapter files",
+                io::ErrorKind::InvalidInput => "remove it, or replace it with an ordinary file",
+                _ => "check that the file exists and is readable",
+            };
+            let message = match e.kind() {
+                io::ErrorKind::FileTooLarge | io::ErrorKind::InvalidInput => e.to_string(),
+                _ => format!("cannot read file: {e}"),
+            };
+            diags.push(Diagnostic::error(&rel, Pos::FILE, message).help(help));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(SourceFile {
+            path: rel,
+            text: text.trim_start_matches('\u{feff}').to_string(),
+        }),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
             diags.push(
-                Diagnostic::error(&rel, Pos::FILE, format!("cannot read file: {e}"))
-                    .help("check the file's permissions"),
+                Diagnostic::error(&rel, Pos::of_offset(&text, at), "file is not valid UTF-8")
+                    .help("save the file as UTF-8"),
             );
             None
         }

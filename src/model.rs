@@ -199,11 +199,12 @@ pub enum Node {
         resolved: Option<ResolvedRef>,
     },
     RefEnd,
-    /// An inline value `[=name]`.
+    /// An inline value `[=name]`; `resolved` is its text once the resolve stage found it.
     Value {
         name: String,
         file: PathBuf,
         pos: Pos,
+        resolved: Option<String>,
     },
     FootnoteRef {
         number: usize,
@@ -229,7 +230,36 @@ pub struct Element {
     pub title: String,
     pub source: Option<String>,
     pub note: Option<String>,
+    /// The Markdown content (box, table, figure); empty for generated kinds.
     pub content: Vec<Node>,
+    /// Set for kinds generated from data (grid, status, ...).
+    pub generated: Option<Box<Generated>>,
+}
+
+/// A directive whose content is generated from data. The markdown stage keeps its YAML; the
+/// `grids` stage, which knows the models and ratings, reads it and fills `view`.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The directive's name, e.g. `grid`.
+    pub directive: String,
+    /// The directive's YAML body as written.
+    pub yaml: String,
+    pub file: PathBuf,
+    /// Where the YAML body starts in `file`, so errors point into the Markdown file.
+    pub origin: Pos,
+    /// Where the directive's fence starts (errors about the directive as a whole).
+    pub pos: Pos,
+    pub view: Option<View>,
+}
+
+/// The HTML of a generated element without its caption, source and note, which the render
+/// stage adds the same way for every element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct View {
+    /// For tables: the `<table>`'s class and its inner HTML after the caption.
+    pub table: Option<(String, String)>,
+    /// For tables the HTML after the table (a legend); for boxes and figures the content.
+    pub html: String,
 }
 
 /// One footnote of a report, numbered in order of first reference.

@@ -11,6 +11,35 @@ use crate::model::{ElementKind, Node, ParsedReport, ResolvedRef, Target};
 /// Every label of the site: report slug -> label -> target.
 pub type LabelIndex = BTreeMap<String, BTreeMap<String, Target>>;
 
+/// Where inline values `[=name]` come from. A source answers `None` for names that are not
+/// of its kind, `Some(Err(help))` for names of its kind that it cannot give, and otherwise
+/// the value's text in the page's locale.
+pub trait Values: Sync {
+    fn value(&self, name: &str, locale: &Locale) -> Option<Result<String, String>>;
+}
+
+/// No inline values at all.
+impl Values for () {
+    fn value(&self, _: &str, _: &Locale) -> Option<Result<String, String>> {
+        None
+    }
+}
+
+/// Two sources: the first that knows the name answers.
+impl<A: Values, B: Values> Values for (A, B) {
+    fn value(&self, name: &str, locale: &Locale) -> Option<Result<String, String>> {
+        self.0
+            .value(name, locale)
+            .or_else(|| self.1.value(name, locale))
+    }
+}
+
+impl<T: Values> Values for &T {
+    fn value(&self, name: &str, locale: &Locale) -> Option<Result<String, String>> {
+        (**self).value(name, locale)
+    }
+}
+
 pub fn label_index(reports: &[ParsedReport]) -> LabelIndex {
     reports
         .iter()
@@ -25,6 +54,7 @@ pub fn resolve_nodes(
     index: &LabelIndex,
     locale: &Locale,
     base_path: &str,
+    values: &dyn Values,
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for node in nodes.iter_mut() {
@@ -46,17 +76,30 @@ pub fn resolve_nodes(
                     .help(help),
                 ),
             },
-            Node::Value { name, file, pos } => diags.push(
-                Diagnostic::error(&*file, *pos, format!("unknown inline value `{name}`")).help(
-                    "inline values name data declared for the report; check the name's spelling",
+            Node::Value {
+                name,
+                file,
+                pos,
+                resolved,
+            } => match values.value(name, locale) {
+                Some(Ok(text)) => *resolved = Some(text),
+                Some(Err(help)) => diags.push(
+                    Diagnostic::error(&*file, *pos, format!("inline value `{name}` not found"))
+                        .help(help),
                 ),
-            ),
+                None => diags.push(
+                    Diagnostic::error(&*file, *pos, format!("unknown inline value `{name}`")).help(
+                        "inline values name data declared for the site, e.g. `[=ratings:<ratings file>/<item>/<step>]`; check the name's spelling",
+                    ),
+                ),
+            },
             Node::Element(el) => diags.extend(resolve_nodes(
                 &mut el.content,
                 from,
                 index,
                 locale,
                 base_path,
+                values,
             )),
             _ => {}
         }
@@ -70,8 +113,16 @@ pub fn resolve_report(
     index: &LabelIndex,
     locale: &Locale,
     base_path: &str,
+    values: &dyn Values,
 ) -> Diagnostics {
-    let mut diags = resolve_nodes(&mut report.nodes, &report.slug, index, locale, base_path);
+    let mut diags = resolve_nodes(
+        &mut report.nodes,
+        &report.slug,
+        index,
+        locale,
+        base_path,
+        values,
+    );
     for note in &mut report.footnotes {
         diags.extend(resolve_nodes(
             &mut note.content,
@@ -79,6 +130,7 @@ pub fn resolve_report(
             index,
             locale,
             base_path,
+            values,
         ));
     }
     diags

@@ -77,6 +77,7 @@ impl Column {
             kind: self.kind,
             label: self.label.clone(),
             unit: self.unit.clone(),
+            count: self.count,
             values,
         }
     }
@@ -116,6 +117,7 @@ fn name_column(name: &str, melted: &[&Column], rows: usize) -> Column {
         kind,
         label: None,
         unit: None,
+        count: false,
         values,
     }
 }
@@ -156,6 +158,8 @@ fn value_column(name: &str, melted: &[&Column], rows: usize) -> Column {
         },
         label: None,
         unit,
+        // Years of counts are counts; a mix is not.
+        count: melted.iter().all(|c| c.count),
         values,
     }
 }

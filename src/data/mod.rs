@@ -30,7 +30,7 @@ use crate::model::SourceFile;
 pub use decode::Encoding;
 pub use number::DecimalSep;
 pub use read::{Opener, read_csv};
-pub use sidecar::{ColumnType, DataDefaults, Delimiter};
+pub use sidecar::{ColumnRole, ColumnType, DataDefaults, Delimiter, Zeros};
 
 #[cfg(test)]
 mod tests;
@@ -59,6 +59,8 @@ pub struct DatasetMeta {
     pub source: Option<Source>,
     /// Counts below this number are never published (site default unless the sidecar says).
     pub threshold: u32,
+    /// Whether counts of zero are shown (site default unless the sidecar says).
+    pub zeros: Zeros,
 }
 
 /// Where the data comes from: the "Kilde:" line of every table built from it.
@@ -82,6 +84,8 @@ pub struct Column {
     /// How tables and charts title the column; the header when not declared.
     pub label: Option<String>,
     pub unit: Option<String>,
+    /// Declared `kind: count`: disclosure control protects its small values.
+    pub count: bool,
     pub values: Values,
 }
 

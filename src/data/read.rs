@@ -16,7 +16,7 @@ use csv::{ByteRecord, StringRecord};
 use super::cells::{self, Builder};
 use super::decode::{self, Decoding, Encoding, Malformed};
 use super::number::{self, Kind, Parsed};
-use super::sidecar::{ColumnType, DataDefaults, Delimiter, Settings};
+use super::sidecar::{ColumnRole, ColumnType, DataDefaults, Delimiter, Settings};
 use super::{Column, Dataset};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::SourceFile;
@@ -47,6 +47,7 @@ pub fn read_csv(
     let mut rdr = file.reader(delimiter).map_err(one)?;
     let header = file.header(&mut rdr, delimiter)?;
     let kinds = file.column_types(&header, delimiter);
+    file.check_counts(&header, &kinds).map_err(one)?;
     let (builders, lines) = file.rows(&mut rdr, delimiter, &header, &kinds)?;
     let columns: Vec<Column> = header
         .into_iter()
@@ -59,6 +60,7 @@ pub fn read_csv(
                 kind,
                 label: spec.label,
                 unit: spec.unit,
+                count: spec.role == Some(ColumnRole::Count),
                 values: b.finish(),
             }
         })
@@ -192,6 +194,23 @@ impl<'r> CsvFile<'_, 'r> {
             }
         }
         Ok(())
+    }
+
+    /// A column declared `kind: count` holds whole numbers.
+    fn check_counts(&self, header: &[String], kinds: &[ColumnType]) -> Result<(), Diagnostic> {
+        let bad = header.iter().zip(kinds).find(|(name, kind)| {
+            **kind != ColumnType::Integer
+                && self.s.columns.get(*name).and_then(|c| c.role) == Some(ColumnRole::Count)
+        });
+        match bad {
+            None => Ok(()),
+            Some((name, _)) => Err(Diagnostic::error(
+                &self.s.sidecar,
+                self.s.column_pos(name),
+                format!("column `{name}` is declared `kind: count`, but it is not an integer column"),
+            )
+            .help("counts are whole numbers: declare the column `type: integer`, or remove `kind: count`")),
+        }
     }
 
     fn check_byte_order_mark(&self) -> Result<(), Diagnostic> {

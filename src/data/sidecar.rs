@@ -38,6 +38,30 @@ pub struct DataDefaults {
     /// Counts below this are never published.
     #[serde(default = "default_threshold")]
     pub threshold: u32,
+    /// Whether a count of zero is shown or hidden like a small count.
+    #[serde(default)]
+    pub zeros: Zeros,
+}
+
+/// Whether disclosure control shows a count of zero (`show`, the default) or hides it like a
+/// count below the threshold (`hide`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Zeros {
+    #[default]
+    Show,
+    Hide,
+}
+
+/// What a column measures, where the type alone cannot say: `kind: count` marks counts of
+/// people or cases, the cells disclosure control protects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnRole {
+    /// A count of people or cases: small values are never published.
+    Count,
+    /// Any other quantity (amounts, rates, scores): published as it is.
+    Measure,
 }
 
 impl Default for DataDefaults {
@@ -49,6 +73,7 @@ impl Default for DataDefaults {
             missing: default_missing(),
             suppressed: Vec::new(),
             threshold: default_threshold(),
+            zeros: Zeros::default(),
         }
     }
 }
@@ -145,6 +170,9 @@ pub struct ColumnSpec {
     pub label: Option<String>,
     #[serde(default)]
     pub unit: Option<String>,
+    /// `kind: count` for counts (which must be `integer`).
+    #[serde(default, rename = "kind")]
+    pub role: Option<ColumnRole>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,7 +215,10 @@ struct SourceSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DisclosureSpec {
-    threshold: u32,
+    #[serde(default)]
+    threshold: Option<u32>,
+    #[serde(default)]
+    zeros: Option<Zeros>,
 }
 
 /// Everything `read` needs to know about one file before opening it.
@@ -221,6 +252,7 @@ impl Settings {
             None => yaml::parse("", &sidecar_path, Pos::new(1, 1))?,
         };
         let text = sidecar.map(|s| s.text.as_str()).unwrap_or("");
+        let disclosure = decl.disclosure.as_ref();
         let source = decl
             .source
             .map(|s| source(s, &sidecar_path, text))
@@ -250,7 +282,10 @@ impl Settings {
             meta: DatasetMeta {
                 title: decl.title,
                 source,
-                threshold: decl.disclosure.map_or(defaults.threshold, |d| d.threshold),
+                threshold: disclosure
+                    .and_then(|d| d.threshold)
+                    .unwrap_or(defaults.threshold),
+                zeros: disclosure.and_then(|d| d.zeros).unwrap_or(defaults.zeros),
             },
             sidecar: sidecar_path,
             sidecar_text: sidecar.map(|s| s.text.clone()),
@@ -367,6 +402,17 @@ mod tests {
     }
 
     #[test]
+    fn disclosure_and_counts_are_declared() {
+        let s =
+            resolve("disclosure:\n  zeros: hide\ncolumns:\n  n: {type: integer, kind: count}\n")
+                .unwrap();
+        assert_eq!(s.meta.threshold, 3);
+        assert_eq!(s.meta.zeros, Zeros::Hide);
+        assert_eq!(s.columns["n"].role, Some(ColumnRole::Count));
+        assert!(resolve("columns:\n  n: {kind: people}\n").is_err());
+    }
+
+    #[test]
     fn a_full_sidecar() {
         let s = resolve(
             "title: Budget\nsource:\n  text: Styrelsen\n  table: AUS08\n  extracted: 2024-08-05\n\
@@ -378,6 +424,7 @@ mod tests {
         assert_eq!(s.encoding, Encoding::Windows1252);
         assert_eq!(s.suppressed, ["x"]);
         assert_eq!(s.meta.threshold, 5);
+        assert_eq!(s.meta.zeros, Zeros::Show);
         let src = s.meta.source.clone().unwrap();
         assert_eq!(src.extracted.unwrap().to_string(), "2024-08-05");
         assert_eq!(s.columns["2018"].kind, Some(ColumnType::Number));

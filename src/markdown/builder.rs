@@ -12,12 +12,12 @@ use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 
-use super::directives::{self, Fence, Spec};
+use super::directives::{self, Body, CommonSpec, Fence, Spec};
 use super::safety::is_dangerous_url;
 use super::slug::{is_valid_label, slugify};
 use crate::config::{ElementNumbering, Numbering};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos};
-use crate::model::{Element, ElementKind, Footnote, Node, Target, TocEntry};
+use crate::model::{Element, ElementKind, Footnote, Generated, Node, Target, TocEntry};
 use crate::yaml;
 
 /// Ids the templates use themselves; headings never take them.
@@ -207,6 +207,7 @@ impl Builder {
                             name: name.to_string(),
                             file: src.path.to_path_buf(),
                             pos,
+                            resolved: None,
                         }
                     } else if is_dangerous_url(&dest_url) {
                         self.diags.push(
@@ -366,12 +367,18 @@ impl Builder {
         pos: Pos,
         notes: &mut FileNotes,
     ) -> Option<Node> {
-        let kind = match fence {
-            Fence::Directive(kind) => kind,
+        let (name, kind, body_kind) = match fence {
+            Fence::Directive { name, kind, body } => (name, kind, body),
             Fence::Unknown { name, suggestion } => {
                 let help = match suggestion {
-                    Some(s) => format!("did you mean `{s}`? Directives: box, table, figure"),
-                    None => "this version knows the directives box, table and figure; write ```text for a plain code block".into(),
+                    Some(s) => format!(
+                        "did you mean `{s}`? Directives: {}",
+                        directives::kind_names()
+                    ),
+                    None => format!(
+                        "this version knows the directives {}; write ```text for a plain code block",
+                        directives::kind_names()
+                    ),
                 };
                 self.diags.push(
                     Diagnostic::error(src.path, pos, format!("unknown directive `{name}`"))
@@ -383,7 +390,11 @@ impl Builder {
         };
         let (yaml_text, md_at) = directives::split_body(body);
         let origin = Pos::of_offset(src.text, src.base + body_start);
-        let spec: Spec = match yaml::parse(yaml_text, src.path, origin) {
+        let parsed = match body_kind {
+            Body::Markdown => yaml::parse::<Spec>(yaml_text, src.path, origin),
+            Body::Data => self.data_spec(src, name, yaml_text, origin, pos, md_at.is_some()),
+        };
+        let spec = match parsed {
             Ok(spec) => spec,
             Err(d) => {
                 self.diags.push(d);
@@ -395,7 +406,7 @@ impl Builder {
             }
         };
         let content = match md_at {
-            Some(at) => {
+            Some(at) if body_kind == Body::Markdown => {
                 let inner = Src {
                     path: src.path,
                     text: src.text,
@@ -404,25 +415,23 @@ impl Builder {
                 };
                 self.markdown(inner, &body[at..], false, notes)
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         };
-        self.check_content(kind, &content, src.path, pos);
+        let generated = (body_kind == Body::Data).then(|| {
+            Box::new(Generated {
+                directive: name.to_string(),
+                yaml: yaml_text.to_string(),
+                file: src.path.to_path_buf(),
+                origin,
+                pos,
+                view: None,
+            })
+        });
+        if generated.is_none() {
+            self.check_content(kind, &content, src.path, pos);
+        }
         let number = self.next_number(kind);
-        let anchor = match &spec.label {
-            Some(label) => {
-                if !is_valid_label(label) {
-                    self.diags.push(
-                        Diagnostic::error(src.path, pos, format!("label `{label}` is not valid"))
-                            .help(
-                                "use lowercase letters a-z, digits, `-` and `_`, e.g. `tab-budget`",
-                            ),
-                    );
-                }
-                self.define_label(label, kind, &number, &spec.title, src.path, pos);
-                label.clone()
-            }
-            None => self.fresh_id(&format!("{}-{}", kind_slug(kind), number.replace('.', "-"))),
-        };
+        let anchor = self.element_anchor(&spec, kind, &number, src.path, pos);
         Some(Node::Element(Box::new(Element {
             kind,
             number,
@@ -431,7 +440,59 @@ impl Builder {
             source: spec.source,
             note: spec.note,
             content,
+            generated,
         })))
+    }
+
+    /// The element's label, checked and defined, or a fresh anchor from its kind and number.
+    fn element_anchor(
+        &mut self,
+        spec: &Spec,
+        kind: ElementKind,
+        number: &str,
+        path: &Path,
+        pos: Pos,
+    ) -> String {
+        match &spec.label {
+            Some(label) => {
+                if !is_valid_label(label) {
+                    self.diags.push(
+                        Diagnostic::error(path, pos, format!("label `{label}` is not valid")).help(
+                            "use lowercase letters a-z, digits, `-` and `_`, e.g. `tab-budget`",
+                        ),
+                    );
+                }
+                self.define_label(label, kind, number, &spec.title, path, pos);
+                label.clone()
+            }
+            None => self.fresh_id(&format!("{}-{}", kind_slug(kind), number.replace('.', "-"))),
+        }
+    }
+
+    /// The shared keys of a directive generated from data; the rest of its YAML is read by
+    /// the `grids` stage. Its title may come from the data, so it is optional here.
+    fn data_spec(
+        &mut self,
+        src: Src,
+        name: &str,
+        yaml_text: &str,
+        origin: Pos,
+        pos: Pos,
+        has_markdown: bool,
+    ) -> Result<Spec, Diagnostic> {
+        if has_markdown {
+            self.diags.push(
+                Diagnostic::error(src.path, pos, format!("a {name} directive has no Markdown part"))
+                    .help("its content comes from the data it names; remove the `---` line and what follows, and write text before or after the directive"),
+            );
+        }
+        let common: CommonSpec = yaml::parse(yaml_text, src.path, origin)?;
+        Ok(Spec {
+            label: common.label,
+            title: common.title.unwrap_or_default(),
+            source: common.source,
+            note: common.note,
+        })
     }
 
     fn check_content(&mut self, kind: ElementKind, content: &[Node], path: &Path, pos: Pos) {

@@ -1,18 +1,41 @@
 //! Fenced code blocks whose info string names a directive -> numbered elements.
 //!
 //! A directive body is YAML; for kinds holding Markdown, a line `---` ends the YAML and the
-//! Markdown follows. This module knows the kinds and their specs; the builder numbers them.
+//! Markdown follows. Kinds generated from data (grids, status tables, lists) keep their YAML
+//! for the `grids` stage, which knows the data; here only the keys every element shares
+//! (label, title, source, note) are read, so numbering and labels work the same for all kinds.
+//! This module knows the kinds and their common spec; the builder numbers them.
 
 use serde::Deserialize;
 
 use crate::model::ElementKind;
 
-/// The directive kinds this version understands.
-pub const KINDS: &[(&str, ElementKind)] = &[
-    ("box", ElementKind::Box),
-    ("table", ElementKind::Table),
-    ("figure", ElementKind::Figure),
+/// What a directive's body holds besides its YAML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// Markdown after a `---` line (box, table, figure).
+    Markdown,
+    /// Nothing: the content is generated from data by the `grids` stage.
+    Data,
+}
+
+/// The directive kinds this version understands, what they are numbered as, and their body.
+pub const KINDS: &[(&str, ElementKind, Body)] = &[
+    ("box", ElementKind::Box, Body::Markdown),
+    ("table", ElementKind::Table, Body::Markdown),
+    ("figure", ElementKind::Figure, Body::Markdown),
+    ("grid", ElementKind::Table, Body::Data),
+    ("status", ElementKind::Table, Body::Data),
+    ("distribution", ElementKind::Table, Body::Data),
+    ("list", ElementKind::Table, Body::Data),
+    ("model", ElementKind::Box, Body::Data),
+    ("theory-of-change", ElementKind::Figure, Body::Data),
 ];
+
+/// The kind names, for help lines: "box, table, figure, grid, ...".
+pub fn kind_names() -> String {
+    KINDS.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+}
 
 /// Names close to a directive that an author may write by mistake, and what they meant.
 const LOOKALIKES: &[(&str, &str)] = &[
@@ -20,26 +43,27 @@ const LOOKALIKES: &[(&str, &str)] = &[
     ("tabel", "table"),
     ("figur", "figure"),
     ("fig", "figure"),
+    ("fidelity", "grid"),
+    ("fidelitet", "grid"),
+    ("liste", "list"),
+    ("fordeling", "distribution"),
+    ("model-box", "model"),
+    ("forandringsteori", "theory-of-change"),
 ];
 
 /// Kinds that later versions add; naming one now is an error, not a code block.
-const PLANNED: &[&str] = &[
-    "chart",
-    "grid",
-    "status",
-    "distribution",
-    "value",
-    "data",
-    "matrix",
-    "list",
-];
+const PLANNED: &[&str] = &["chart", "value", "data", "matrix"];
 
 /// What an info string asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fence {
     /// An ordinary code block.
     Code,
-    Directive(ElementKind),
+    Directive {
+        name: &'static str,
+        kind: ElementKind,
+        body: Body,
+    },
     /// Looks like a directive but is none; the message explains.
     Unknown {
         name: String,
@@ -49,8 +73,12 @@ pub enum Fence {
 
 pub fn classify(info: &str) -> Fence {
     let name = info.split_whitespace().next().unwrap_or("");
-    if let Some((_, kind)) = KINDS.iter().find(|(n, _)| *n == name) {
-        return Fence::Directive(*kind);
+    if let Some((name, kind, body)) = KINDS.iter().find(|(n, _, _)| *n == name) {
+        return Fence::Directive {
+            name,
+            kind: *kind,
+            body: *body,
+        };
     }
     let lower = name.to_ascii_lowercase();
     if let Some((_, meant)) = LOOKALIKES.iter().find(|(n, _)| *n == lower) {
@@ -59,7 +87,7 @@ pub fn classify(info: &str) -> Fence {
             suggestion: Some((*meant).into()),
         };
     }
-    if KINDS.iter().any(|(n, _)| *n == lower) {
+    if KINDS.iter().any(|(n, _, _)| *n == lower) {
         return Fence::Unknown {
             name: name.into(),
             suggestion: Some(lower),
@@ -71,9 +99,9 @@ pub fn classify(info: &str) -> Fence {
             suggestion: None,
         };
     }
-    if let Some((n, _)) = KINDS
+    if let Some((n, _, _)) = KINDS
         .iter()
-        .find(|(n, _)| n.len() > 3 && edit_distance(n, &lower) == 1)
+        .find(|(n, _, _)| n.len() > 3 && edit_distance(n, &lower) == 1)
     {
         return Fence::Unknown {
             name: name.into(),
@@ -90,6 +118,20 @@ pub struct Spec {
     #[serde(default)]
     pub label: Option<String>,
     pub title: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The keys every directive shares, read leniently from a generated kind's YAML: the `grids`
+/// stage reads the whole spec, unknown keys included, once the data is known.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommonSpec {
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -123,14 +165,20 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The candidate closest to `name`, if it is close enough to be a likely typo.
+/// The candidate closest to `name`, if it is close enough to be a likely typo and no other
+/// candidate is as close (`k9` among `k1`, `k2`, `k3` suggests nothing).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
+    let mut near: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, c)| *d <= (c.len() / 3).max(2))
-        .min()
-        .map(|(_, c)| c)
+        .collect();
+    near.sort();
+    match near.as_slice() {
+        [(d, c), (next, _), ..] if next > d => Some(c),
+        [(_, c)] => Some(c),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -139,43 +187,36 @@ mod tests {
 
     #[test]
     fn info_strings_are_classified() {
-        assert_eq!(classify("box"), Fence::Directive(ElementKind::Box));
+        let unknown = |name: &str, suggestion: Option<&str>| Fence::Unknown {
+            name: name.into(),
+            suggestion: suggestion.map(String::from),
+        };
+        let directive = |name, kind, body| Fence::Directive { name, kind, body };
+        assert_eq!(
+            classify("box"),
+            directive("box", ElementKind::Box, Body::Markdown)
+        );
         assert_eq!(
             classify("table extra"),
-            Fence::Directive(ElementKind::Table)
+            directive("table", ElementKind::Table, Body::Markdown)
         );
+        assert_eq!(
+            classify("grid"),
+            directive("grid", ElementKind::Table, Body::Data)
+        );
+        assert_eq!(
+            classify("model"),
+            directive("model", ElementKind::Box, Body::Data)
+        );
+        assert_eq!(classify("fidelity"), unknown("fidelity", Some("grid")));
         assert_eq!(classify("rust"), Fence::Code);
         assert_eq!(classify(""), Fence::Code);
         assert_eq!(classify("text"), Fence::Code);
         assert_eq!(classify("bash"), Fence::Code);
-        assert_eq!(
-            classify("tabel"),
-            Fence::Unknown {
-                name: "tabel".into(),
-                suggestion: Some("table".into())
-            }
-        );
-        assert_eq!(
-            classify("Box"),
-            Fence::Unknown {
-                name: "Box".into(),
-                suggestion: Some("box".into())
-            }
-        );
-        assert_eq!(
-            classify("figue"),
-            Fence::Unknown {
-                name: "figue".into(),
-                suggestion: Some("figure".into())
-            }
-        );
-        assert_eq!(
-            classify("chart"),
-            Fence::Unknown {
-                name: "chart".into(),
-                suggestion: None
-            }
-        );
+        assert_eq!(classify("tabel"), unknown("tabel", Some("table")));
+        assert_eq!(classify("Box"), unknown("Box", Some("box")));
+        assert_eq!(classify("figue"), unknown("figue", Some("figure")));
+        assert_eq!(classify("chart"), unknown("chart", None));
     }
 
     #[test]
@@ -191,5 +232,7 @@ mod tests {
             Some("tab-budget")
         );
         assert_eq!(closest("zzz", ["tab-budget"]), None);
+        assert_eq!(closest("k9", ["k1", "k2", "k3"]), None);
+        assert_eq!(closest("k9", ["k1x", "k9x"]), Some("k9x"));
     }
 }

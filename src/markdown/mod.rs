@@ -17,7 +17,7 @@ use crate::locale::{Locale, parse_date};
 use crate::model::{FrontMatter, FrontPageMatter, Node, ParsedReport, ReportSource, SourceFile};
 use crate::yaml;
 pub use builder::plain_text;
-pub use slug::slugify;
+pub use slug::{is_valid_label, slugify};
 
 /// The slug of the site's front page, which is parsed like a report.
 pub const FRONT_PAGE: &str = "";

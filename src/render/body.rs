@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{Alignment, CowStr, Event, Tag, TagEnd, html};
 
 use crate::locale::Locale;
-use crate::model::{Element, ElementKind, Footnote, Node};
+use crate::model::{Element, ElementKind, Footnote, Node, View};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -143,6 +143,10 @@ impl<'a> BodyWriter<'a> {
                         events.push(raw("</a>".into()));
                     }
                 }
+                Node::Value {
+                    resolved: Some(text),
+                    ..
+                } => events.push(Event::Text(CowStr::from(text.clone()))),
                 Node::Value { .. } | Node::DroppedLinkStart | Node::DroppedLinkEnd => {}
                 Node::FootnoteRef { number } => {
                     let seen = self.footnote_refs.entry(*number).or_insert(0);
@@ -188,23 +192,50 @@ impl<'a> BodyWriter<'a> {
             ));
         }
         let id = escape(&el.anchor);
+        // Elements generated from data bring their own HTML; the caption, source and note
+        // are added here the same way as for every element.
+        let generated = el.generated.as_ref();
+        let class = generated
+            .map(|g| format!(" element-{}", escape(&g.directive)))
+            .unwrap_or_default();
+        let view = generated.and_then(|g| g.view.as_ref());
         match el.kind {
             ElementKind::Table => {
                 let caption_id = format!("{id}-caption");
                 let caption = format!("<span id=\"{caption_id}\">{label}</span>");
-                let table = self.write_with_caption(&el.content, Some(&caption));
+                let (table, after) = match view {
+                    Some(View {
+                        table: Some((table_class, inner)),
+                        html,
+                    }) => (
+                        format!(
+                            "<table class=\"{}\"><caption>{caption}</caption>{inner}</table>",
+                            escape(table_class)
+                        ),
+                        html.as_str(),
+                    ),
+                    _ => (self.write_with_caption(&el.content, Some(&caption)), ""),
+                };
                 format!(
-                    "<div class=\"element element-table\" id=\"{id}\"><div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"{caption_id}\">{table}</div>{tail}</div>\n"
+                    "<div class=\"element element-table{class}\" id=\"{id}\"><div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"{caption_id}\">{table}</div>{after}{tail}</div>\n"
                 )
             }
             ElementKind::Box => format!(
-                "<figure class=\"element element-box\" id=\"{id}\"><figcaption>{label}</figcaption><div class=\"box-body\">{}</div>{tail}</figure>\n",
-                self.write(&el.content)
+                "<figure class=\"element element-box{class}\" id=\"{id}\"><figcaption>{label}</figcaption><div class=\"box-body\">{}</div>{tail}</figure>\n",
+                self.content(el, view)
             ),
             ElementKind::Figure | ElementKind::Section => format!(
-                "<figure class=\"element element-figure\" id=\"{id}\"><figcaption>{label}</figcaption>{}{tail}</figure>\n",
-                self.write(&el.content)
+                "<figure class=\"element element-figure{class}\" id=\"{id}\"><figcaption>{label}</figcaption>{}{tail}</figure>\n",
+                self.content(el, view)
             ),
+        }
+    }
+
+    /// The content of a box or figure: generated HTML, or its Markdown.
+    fn content(&mut self, el: &Element, view: Option<&View>) -> String {
+        match view {
+            Some(v) => v.html.clone(),
+            None => self.write(&el.content),
         }
     }
 

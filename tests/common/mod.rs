@@ -1,3 +1,5 @@
 //! Helpers shared by the integration tests (`mod common;` in a test file).
 pub mod links;
 pub mod run;
+pub mod scan;
+pub mod tree;
