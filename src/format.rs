@@ -155,17 +155,23 @@ pub fn round(x: f64, decimals: u8) -> Option<Decimal> {
     Some(d)
 }
 
+/// The Danish formatter with the default theme's unit words, for tests across the crate.
+#[cfg(test)]
+pub(crate) fn danish() -> NumberFormatter {
+    let words = UnitWords {
+        percent: "{n} %".into(),
+        percent_prose: "{n} pct.".into(),
+        percentage_points: "{n} procentpoint".into(),
+    };
+    NumberFormatter::new("da", words).expect("Danish number formats")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn da() -> NumberFormatter {
-        let words = UnitWords {
-            percent: "{n} %".into(),
-            percent_prose: "{n} pct.".into(),
-            percentage_points: "{n} procentpoint".into(),
-        };
-        NumberFormatter::new("da", words).unwrap()
+        danish()
     }
 
     fn en() -> NumberFormatter {

@@ -10,6 +10,8 @@
 //! | [`data`] | CSV files under `data/` + YAML sidecars -> typed `Dataset`s with source lines |
 //! | [`models`] | YAML under `data/models/` -> validated scales, evaluation models, ratings, lists |
 //! | [`markdown`] | front matter + Markdown -> `ParsedReport` with numbered headings and elements |
+//! | [`query`] | a declarative query (filter, group, pivot, expressions, totals, sort) over a sealed dataset |
+//! | [`disclosure`] | query results -> published cells: small counts hidden, secondary suppression, derived values inherit it |
 //! | [`grids`] | generated directives + models -> fidelity grids, status tables, model boxes, lists |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
@@ -32,6 +34,7 @@ pub mod markdown;
 pub mod model;
 pub mod models;
 pub mod output;
+pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

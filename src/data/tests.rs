@@ -501,3 +501,22 @@ fn windows_line_endings_and_blank_lines_keep_line_numbers() {
     let d = err(b"a;b\r\n1;2\r\n\r\n3;4,5\r\n", None);
     assert_eq!((d.line, d.col), (4, 3), "{d}");
 }
+
+#[test]
+fn counts_are_declared_and_must_be_whole_numbers() {
+    let side = "columns:\n  n: {type: integer, kind: count}\n  x: {kind: measure}\n";
+    let ds = ok(b"n,x\n1,2.5\n", Some(side));
+    assert!(ds.column("n").unwrap().count);
+    assert!(!ds.column("x").unwrap().count);
+    let d = err(
+        b"n\n1.5\n",
+        Some("columns:\n  n: {type: number, kind: count}\n"),
+    );
+    assert_diag(
+        &d,
+        2,
+        3,
+        "column `n` is declared `kind: count`, but it is not an integer column",
+        "declare the column `type: integer`",
+    );
+}
