@@ -26,10 +26,17 @@ pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
 /// blocks) and files larger than [`MAX_SOURCE_BYTES`] (`FileTooLarge`). The read itself stops
 /// one byte past the cap, so a file that grows while it is read cannot exhaust memory either.
 pub fn read_capped(path: &Path) -> io::Result<Vec<u8>> {
+    read_at_most(path, MAX_SOURCE_BYTES)
+}
+
+fn read_at_most(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
     let too_large = |size: String| {
         io::Error::new(
             io::ErrorKind::FileTooLarge,
-            format!("file is {size}, over the limit of {MAX_SOURCE_BYTES} bytes (8 MiB)"),
+            format!(
+                "file is {size}, over the limit of {cap} bytes ({} MiB)",
+                cap >> 20
+            ),
         )
     };
     let meta = fs::metadata(path)?;
@@ -39,15 +46,15 @@ pub fn read_capped(path: &Path) -> io::Result<Vec<u8>> {
             "not a regular file (a device, pipe or socket)",
         ));
     }
-    if meta.len() > MAX_SOURCE_BYTES {
+    if meta.len() > cap {
         return Err(too_large(format!("{} bytes", meta.len())));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     fs::File::open(path)?
-        .take(MAX_SOURCE_BYTES + 1)
+        .take(cap + 1)
         .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(too_large("larger than it said".to_string()));
+    if bytes.len() as u64 > cap {
+        return Err(too_large("larger than its size said".to_string()));
     }
     Ok(bytes)
 }
@@ -424,5 +431,22 @@ mod tests {
         assert_eq!(check_slug("Rapport 2024").unwrap_err(), "rapport-2024");
         assert_eq!(check_slug("Særlig_indsats").unwrap_err(), "saerlig-indsats");
         assert!(check_slug("-a").is_err());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn reading_stops_at_the_cap_whatever_the_size_said() {
+        // /proc files say their size is 0 and then deliver text, as a growing file would.
+        let status = Path::new("/proc/self/status");
+        assert_eq!(fs::metadata(status).unwrap().len(), 0);
+        let e = read_at_most(status, 10).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
+        assert_eq!(
+            e.to_string(),
+            "file is larger than its size said, over the limit of 10 bytes (0 MiB)"
+        );
+        assert!(read_at_most(status, 1 << 20).is_ok());
+        let e = read_capped(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
     }
 }

@@ -47,7 +47,7 @@ pub fn check_collisions(files: &[OutputFile]) -> Vec<Diagnostic> {
 }
 
 /// Refuses output folders where a build could overwrite sources or foreign files, after
-/// finishing what an interrupted build left beside the output (see [`recover`]), so that even a
+/// finishing what an interrupted build left beside the output (see `Swap::recover`), so that even a
 /// build that then fails leaves a complete published folder.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let refuse = |why: String| {
@@ -104,12 +104,13 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
     }
     if let Err((path, e)) = write_tree(&swap.staging, files) {
         let _ = fs::remove_dir_all(&swap.staging);
-        let what = if path == swap.staging {
-            "cannot create the new site's folder beside the output"
+        return Err(if path == swap.staging {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let what = format!("cannot create the new site's folder {name} beside the output");
+            swap.fail(&what, &swap.out, e)
         } else {
-            "cannot write the new site"
-        };
-        return Err(swap.fail(what, &path, e));
+            swap.fail("cannot write the new site", &path, e)
+        });
     }
     if swap.out.exists() {
         fs::rename(&swap.out, &swap.old)

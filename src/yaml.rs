@@ -23,6 +23,10 @@ pub const MAX_YAML_DEPTH: usize = 64;
 /// The most values (scalars, lists and maps) one YAML text may hold, aliases expanded.
 pub const MAX_YAML_NODES: usize = 250_000;
 
+/// The most bytes of text all values of one YAML text may hold, aliases expanded: no more than
+/// the text itself may hold, so aliases cannot multiply a long value.
+pub const MAX_YAML_TEXT_BYTES: usize = MAX_YAML_BYTES;
+
 /// The most values that `*alias` references may expand to in one YAML text.
 pub const MAX_YAML_ALIAS_EXPANSION: usize = 10_000;
 
@@ -33,8 +37,9 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, origin: Pos) -> Resul
             file,
             origin,
             format!(
-                "YAML block is {} bytes, larger than the limit of {MAX_YAML_BYTES} bytes (4 MiB)",
-                text.len()
+                "YAML block is {} bytes, larger than the limit of {MAX_YAML_BYTES} bytes ({} MiB)",
+                text.len(),
+                MAX_YAML_BYTES >> 20
             ),
         )
         .help("split the data into smaller files"));
@@ -59,6 +64,7 @@ fn options() -> serde_saphyr::Options {
     // Flow collections (`[[[...`) get the same limit, so both spellings give one message.
     budget.flow_nesting_limit = MAX_YAML_DEPTH;
     budget.max_nodes = MAX_YAML_NODES;
+    budget.max_total_scalar_bytes = MAX_YAML_TEXT_BYTES;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EXPANSION;
@@ -97,6 +103,12 @@ fn over_limit(error: &serde_saphyr::Error) -> Option<(String, String)> {
             BudgetBreach::Nodes { .. } => (
                 format!("YAML holds more than {MAX_YAML_NODES} values, the limit"),
                 "split the data into smaller files".to_string(),
+            ),
+            BudgetBreach::ScalarBytes { .. } => (
+                format!(
+                    "YAML values add up to more than {MAX_YAML_TEXT_BYTES} bytes of text (aliases expanded), the limit"
+                ),
+                "write the values out instead of repeating a long anchored value (`&name`) through aliases".to_string(),
             ),
             other => (
                 format!("YAML is over a parser limit ({other:?})"),
@@ -361,5 +373,27 @@ mod tests {
         }
         let d = parse::<Flag>("flag: no\n", Path::new("f"), Pos::new(1, 1)).unwrap_err();
         assert_eq!(d.message, "expected true or false here", "{d}");
+    }
+
+    #[test]
+    fn aliases_cannot_multiply_a_long_value() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Texts {
+            name: String,
+            texts: Vec<String>,
+        }
+        // 100 KB repeated 5,000 times would be 500 MB of text.
+        let text = format!(
+            "name: &s \"{}\"\ntexts: [{}]\n",
+            "x".repeat(100_000),
+            vec!["*s"; 5000].join(", ")
+        );
+        let d = parse::<Texts>(&text, Path::new("f"), Pos::new(1, 1)).unwrap_err();
+        assert_eq!(
+            d.message,
+            "YAML values add up to more than 4194304 bytes of text (aliases expanded), the limit",
+            "{d}"
+        );
     }
 }

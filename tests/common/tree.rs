@@ -70,6 +70,16 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Entry> {
     all
 }
 
+/// The names in `dir`, sorted (e.g. an output folder and anything left beside it).
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Panics, naming the paths, when `dir` differs from the snapshot `before`.
 #[track_caller]
 pub fn assert_same(before: &BTreeMap<String, Entry>, dir: &Path, what: &str) {
