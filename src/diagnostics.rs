@@ -122,6 +122,17 @@ impl Pos {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters before each block of `BLOCK` bytes, so a column on a very long line costs at
+    /// most one block's count instead of a scan from the line start (quadratic on one-line files).
+    chars_before_block: Vec<usize>,
+}
+
+const BLOCK: usize = 256;
+
+/// Characters in `bytes` (which may start or end inside a character): the bytes that are not
+/// UTF-8 continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl LineIndex {
@@ -129,7 +140,20 @@ impl LineIndex {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { starts }
+        let mut chars_before_block = vec![0];
+        for block in text.as_bytes().chunks(BLOCK) {
+            let last = chars_before_block[chars_before_block.len() - 1];
+            chars_before_block.push(last + count_chars(block));
+        }
+        LineIndex {
+            starts,
+            chars_before_block,
+        }
+    }
+
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.chars_before_block[block] + count_chars(&text.as_bytes()[block * BLOCK..offset])
     }
 
     /// The same as `Pos::of_offset(text, offset)` for the text this index was made from.
@@ -139,7 +163,7 @@ impl LineIndex {
         let start = self.starts[line - 1];
         Pos {
             line,
-            col: text[start..offset].chars().count() + 1,
+            col: self.chars_before(text, offset) - self.chars_before(text, start) + 1,
         }
     }
 }
@@ -234,6 +258,19 @@ mod tests {
             assert_eq!(
                 index.pos(text, offset),
                 Pos::of_offset(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_line_index_agrees_on_long_lines_with_multibyte_characters() {
+        let text = format!("{}\n{}", "æx".repeat(700), "ø".repeat(300));
+        let index = LineIndex::new(&text);
+        for offset in (0..=text.len()).step_by(7) {
+            assert_eq!(
+                index.pos(&text, offset),
+                Pos::of_offset(&text, offset),
                 "{offset}"
             );
         }

@@ -215,7 +215,7 @@ fn run(
 
 fn read_config(root: &Path, base_url: Option<&str>, diags: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match load::read_to_string_capped(&path) {
         Ok(text) => text,
         Err(e) => {
             diags.push(

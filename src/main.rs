@@ -132,7 +132,10 @@ fn run_build(common: Common, out: Option<PathBuf>, write: bool) -> ExitCode {
     }
     // Paths are relative to the site root; shown relative to where the command was run.
     for d in &mut outcome.diagnostics {
-        if opts.root != Path::new(".") && d.file.is_relative() && opts.root.join(&d.file).exists() {
+        if opts.root != Path::new(".")
+            && d.file.is_relative()
+            && opts.root.join(&d.file).symlink_metadata().is_ok()
+        {
             d.file = opts.root.join(&d.file);
         }
     }

@@ -230,7 +230,6 @@ fn refuse_special(rel: &str, make: &str, args: &[&str]) {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "lib.rs reads evalpress.yaml with fs::read_to_string; it must use load::read_to_string_capped (see the robustness report)"]
 fn a_config_that_links_to_dev_zero_or_is_1_gb_is_refused_unread() {
     let tmp = tempfile::tempdir().unwrap();
     let site = small_site(tmp.path(), &index(""), &[]);

@@ -134,7 +134,6 @@ fn many_lines_of_pathological_markdown_take_linear_time() {
 }
 
 #[test]
-#[ignore = "quadratic until diagnostics::LineIndex::pos counts columns without scanning the whole line (patch in the robustness report)"]
 fn one_line_pathological_markdown_takes_linear_time() {
     assert_linear(&[
         Case {
@@ -185,7 +184,6 @@ fn one_line_pathological_markdown_takes_linear_time() {
 }
 
 #[test]
-#[ignore = "quadratic until markdown::builder gives heading ids and directive positions in constant time (see the robustness report)"]
 fn many_headings_and_directives_take_linear_time() {
     assert_linear(&[
         Case {

@@ -184,7 +184,7 @@ pub fn read_dataset(
     defaults: &DataDefaults,
 ) -> Result<Dataset, Vec<Diagnostic>> {
     let sidecar_rel = rel.with_extension("yaml");
-    let sidecar = match std::fs::read_to_string(root.join(&sidecar_rel)) {
+    let sidecar = match crate::load::read_to_string_capped(&root.join(&sidecar_rel)) {
         Ok(text) => Some(SourceFile {
             path: sidecar_rel,
             text,
@@ -202,7 +202,13 @@ pub fn read_dataset(
         }
     };
     let abs = root.join(rel);
+    // A pipe or device would block the reader forever: only regular files are opened.
     let open = move || -> std::io::Result<Box<dyn std::io::Read>> {
+        if !std::fs::metadata(&abs)?.is_file() {
+            return Err(std::io::Error::other(
+                "not a regular file (a device, pipe or socket)",
+            ));
+        }
         Ok(Box::new(std::fs::File::open(&abs)?))
     };
     read_csv(rel, &open, sidecar.as_ref(), defaults)

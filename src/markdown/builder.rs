@@ -41,6 +41,8 @@ pub struct Builder {
     chapter: Option<usize>,
     elements: BTreeMap<ElementKind, usize>,
     ids: BTreeSet<String>,
+    /// Per id base, the suffix `fresh_id` tries next.
+    suffixes: BTreeMap<String, usize>,
     pub labels: BTreeMap<String, Target>,
     pub toc: Vec<TocEntry>,
     pub footnotes: Vec<Footnote>,
@@ -89,6 +91,7 @@ impl Builder {
             chapter: None,
             elements: BTreeMap::new(),
             ids: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
+            suffixes: BTreeMap::new(),
             labels: BTreeMap::new(),
             toc: Vec::new(),
             footnotes: Vec::new(),
@@ -389,7 +392,7 @@ impl Builder {
             Fence::Code => return None,
         };
         let (yaml_text, md_at) = directives::split_body(body);
-        let origin = Pos::of_offset(src.text, src.base + body_start);
+        let origin = src.lines.pos(src.text, src.base + body_start);
         let parsed = match body_kind {
             Body::Markdown => yaml::parse::<Spec>(yaml_text, src.path, origin),
             Body::Data => self.data_spec(src, name, yaml_text, origin, pos, md_at.is_some()),
@@ -596,13 +599,18 @@ impl Builder {
         } else {
             base.to_string()
         };
-        let base = base.as_str();
-        let mut id = base.to_string();
-        let mut n = 1;
+        // The next suffix to try is remembered per base, so k equal headings cost O(k), not O(k²).
+        let mut n = self.suffixes.get(&base).copied().unwrap_or(1);
+        let mut id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
         while self.ids.contains(&id) {
             n += 1;
             id = format!("{base}-{n}");
         }
+        self.suffixes.insert(base, n);
         self.ids.insert(id.clone());
         id
     }
