@@ -8,7 +8,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::{DataDefaults, DecimalSep, Delimiter, Encoding, Zeros};
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::disclosure::Rules;
+use crate::format::PercentStyle;
 use crate::yaml;
 
 /// The config file's name at the site root.
@@ -38,6 +41,12 @@ pub struct Config {
     /// Programme ids (as in report front matter) and their display names.
     #[serde(default)]
     pub programmes: BTreeMap<String, String>,
+    /// How every data file is read unless its sidecar says otherwise.
+    #[serde(default)]
+    pub data: DataConfig,
+    /// How numbers are written.
+    #[serde(default)]
+    pub format: FormatConfig,
 }
 
 /// How headings and numbered elements are numbered; a report may override either field.
@@ -68,20 +77,77 @@ pub enum ElementNumbering {
     Chapter,
 }
 
+/// Disclosure control for the whole site; a report or a data file may tighten it.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Disclosure {
     /// Counts below this number are never published.
     #[serde(default = "default_threshold")]
     pub threshold: u32,
+    /// Whether a count of zero is shown (`show`) or hidden like a small count (`hide`).
+    #[serde(default)]
+    pub zeros: Zeros,
 }
 
 impl Default for Disclosure {
     fn default() -> Self {
         Disclosure {
             threshold: default_threshold(),
+            zeros: Zeros::Show,
         }
     }
+}
+
+impl Disclosure {
+    pub fn rules(&self) -> Rules {
+        Rules {
+            threshold: self.threshold,
+            zeros: self.zeros,
+        }
+    }
+}
+
+/// Site-wide defaults for reading data files (`data:`); each is what a sidecar may also say.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    #[serde(default)]
+    pub delimiter: Option<Delimiter>,
+    #[serde(default)]
+    pub decimal: Option<DecimalSep>,
+    #[serde(default)]
+    pub encoding: Option<Encoding>,
+    /// Cell texts that mean "not available" (default `..`, `.`, `-`, blank, `NA`).
+    #[serde(default)]
+    pub missing: Option<Vec<String>>,
+    /// Cell texts that mean "hidden by the publisher".
+    #[serde(default)]
+    pub suppressed: Option<Vec<String>>,
+}
+
+/// How numbers are written (`format:`).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FormatConfig {
+    /// Percentages in tables: `sign` (`84 %`, the default) or `prose` (`84 pct.`).
+    #[serde(default)]
+    pub percent: PercentStyle,
+    /// Percentages in inline values: `prose` (`84 pct.`, the default) or `sign`.
+    #[serde(default = "prose")]
+    pub inline_percent: PercentStyle,
+}
+
+impl Default for FormatConfig {
+    fn default() -> Self {
+        FormatConfig {
+            percent: PercentStyle::Sign,
+            inline_percent: prose(),
+        }
+    }
+}
+
+fn prose() -> PercentStyle {
+    PercentStyle::Prose
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -179,6 +245,22 @@ impl Config {
         Ok(self)
     }
 
+    /// How data files are read where their sidecars are silent: `data:` over the built-in
+    /// defaults, with the site's disclosure rules.
+    pub fn data_defaults(&self) -> DataDefaults {
+        let builtin = DataDefaults::default();
+        let d = &self.data;
+        DataDefaults {
+            delimiter: d.delimiter,
+            decimal: d.decimal,
+            encoding: d.encoding.unwrap_or(builtin.encoding),
+            missing: d.missing.clone().unwrap_or(builtin.missing),
+            suppressed: d.suppressed.clone().unwrap_or(builtin.suppressed),
+            threshold: self.disclosure.threshold,
+            zeros: self.disclosure.zeros,
+        }
+    }
+
     /// The path part of the base URL, always starting and ending with `/`.
     pub fn base_path(&self) -> String {
         let path = match self.base_url.split_once("://") {
@@ -259,8 +341,30 @@ mod tests {
         assert_eq!(c.locale, "da");
         assert_eq!(c.base_path(), "/");
         assert_eq!(c.disclosure.threshold, 3);
+        assert_eq!(c.disclosure.zeros, Zeros::Show);
+        assert_eq!(c.format.percent, PercentStyle::Sign);
+        assert_eq!(c.format.inline_percent, PercentStyle::Prose);
+        assert_eq!(c.data_defaults(), DataDefaults::default());
         assert!(c.numbering.headings);
         assert!(!c.raw_html);
+    }
+
+    #[test]
+    fn data_defaults_and_disclosure() {
+        let c = parse(
+            "title: T\ndisclosure: {threshold: 5, zeros: hide}\ndata:\n  decimal: comma\n  missing: [\"..\"]\n  encoding: windows-1252\n",
+        )
+        .unwrap();
+        let d = c.data_defaults();
+        assert_eq!(d.decimal, Some(DecimalSep::Comma));
+        assert_eq!(d.missing, [".."]);
+        assert_eq!(d.encoding, Encoding::Windows1252);
+        assert_eq!((d.threshold, d.zeros), (5, Zeros::Hide));
+        assert_eq!(c.disclosure.rules().threshold, 5);
+        let e = parse("title: T\ndata:\n  threshold: 5\n").unwrap_err();
+        assert_eq!(e[0].line, 3, "{}", e[0]);
+        let e = parse("title: T\ndisclosure: {zeros: maybe}\n").unwrap_err();
+        assert_eq!(e[0].line, 2, "{}", e[0]);
     }
 
     #[test]

@@ -7,12 +7,14 @@
 //! | [`config`] | `evalpress.yaml` -> validated `Config` |
 //! | [`load`] | site root -> sorted sources (reports, theme) |
 //! | [`locale`] | locale files -> words, kinds and date formats |
-//! | [`data`] | CSV files under `data/` + YAML sidecars -> typed `Dataset`s with source lines |
+//! | [`data`] | CSV files under `data/` + YAML sidecars -> a `Store` of sealed datasets, each file read once |
 //! | [`models`] | YAML under `data/models/` -> validated scales, evaluation models, ratings, lists |
 //! | [`markdown`] | front matter + Markdown -> `ParsedReport` with numbered headings and elements |
 //! | [`query`] | a declarative query (filter, group, pivot, expressions, totals, sort) over a sealed dataset |
 //! | [`disclosure`] | query results -> published cells: small counts hidden, secondary suppression, derived values inherit it |
 //! | [`grids`] | generated directives + models -> fidelity grids, status tables, model boxes, lists |
+//! | [`tables`] | data forms of `table`/`box` + named values + datasets -> data tables, CSV downloads, inline values |
+//! | [`charts`] | chart spec + disclosure-controlled data -> accessible SVG, description, data table |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
 //! | [`output`] | files -> the published folder, swapped in atomically |
@@ -22,6 +24,7 @@
 //! values and charts (Danish and English); [`scaffold`] creates new reports. The library never
 //! prints: it returns an [`Outcome`] and reports progress through a callback.
 
+pub mod charts;
 pub mod config;
 pub mod data;
 pub mod diagnostics;
@@ -38,6 +41,7 @@ pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod tables;
 mod themes;
 pub mod yaml;
 
@@ -139,6 +143,8 @@ fn run(
     diags.extend(d);
     let (catalog, d) = models::load(root);
     diags.extend(d);
+    let (store, d) = data::store::load(root, &config.data_defaults());
+    diags.extend(d);
     let locales = read_locales(&sources.theme, diags);
     let templates = render::templates(&sources.theme)
         .map_err(|d| diags.extend(d))
@@ -163,27 +169,27 @@ fn run(
         page
     });
 
-    let locale_of = |code: &str| locales.get(code).or_else(|| locales.get(&config.locale));
-    let expanded: Vec<Diagnostics> = reports
-        .par_iter_mut()
-        .map(|r| match locale_of(&r.locale) {
-            Some(l) => grids::expand(r, &catalog, l),
-            None => Diagnostics::new(),
-        })
-        .collect();
-    expanded.into_iter().for_each(|d| diags.extend(d));
-
+    let site_data = tables::Site {
+        store: &store,
+        rules: config.disclosure.rules(),
+        format: config.format,
+    };
+    let values = generate(&mut reports, &catalog, &site_data, &locales, &config, diags);
     let index = resolve::label_index(&reports);
     let base = config.base_path();
     let resolved: Vec<Diagnostics> = reports
         .par_iter_mut()
-        .map(|r| match locale_of(&r.locale) {
-            Some(l) => resolve::resolve_report(r, &index, l, &base, &catalog),
+        .zip(values.par_iter())
+        .map(|(r, v)| match locale_of(&locales, &config, &r.locale) {
+            Some(l) => resolve::resolve_report(r, &index, l, &base, &(&catalog, v)),
             None => Diagnostics::new(),
         })
         .collect();
     resolved.into_iter().for_each(|d| diags.extend(d));
-    if let (Some((_, nodes)), Some(l)) = (front_page.as_mut(), locale_of(&config.locale)) {
+    if let (Some((_, nodes)), Some(l)) = (
+        front_page.as_mut(),
+        locale_of(&locales, &config, &config.locale),
+    ) {
         diags.extend(resolve::resolve_nodes(
             nodes,
             markdown::FRONT_PAGE,
@@ -211,6 +217,45 @@ fn run(
         .ok()?;
     diags.extend(output::check_collisions(&files));
     Some((reports.len(), files))
+}
+
+/// The generated content of every report: grids from the models, then data tables and inline
+/// values from the datasets. Returns each report's inline values, in report order.
+fn generate(
+    reports: &mut [ParsedReport],
+    catalog: &models::Catalog,
+    data: &tables::Site,
+    locales: &BTreeMap<String, Locale>,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Vec<tables::ReportValues> {
+    let done: Vec<(tables::ReportValues, Diagnostics)> = reports
+        .par_iter_mut()
+        .map(|r| match locale_of(locales, config, &r.locale) {
+            Some(l) => {
+                let mut d = grids::expand(r, catalog, l);
+                let (values, more) = tables::expand(r, data, l);
+                d.extend(more);
+                (values, d)
+            }
+            None => Default::default(),
+        })
+        .collect();
+    done.into_iter()
+        .map(|(values, d)| {
+            diags.extend(d);
+            values
+        })
+        .collect()
+}
+
+/// The locale `code`, or the site's when there is no such locale (already reported).
+fn locale_of<'a>(
+    locales: &'a BTreeMap<String, Locale>,
+    config: &Config,
+    code: &str,
+) -> Option<&'a Locale> {
+    locales.get(code).or_else(|| locales.get(&config.locale))
 }
 
 fn read_config(root: &Path, base_url: Option<&str>, diags: &mut Diagnostics) -> Option<Config> {

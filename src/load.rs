@@ -270,7 +270,7 @@ fn sorted_entries(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathB
 }
 
 /// Every file under `dir`, sorted, following symlinks that stay inside the root.
-fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+pub(crate) fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name();
     let mut it = walker.into_iter();

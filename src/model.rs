@@ -7,7 +7,10 @@ use pulldown_cmark::Event;
 use serde::{Deserialize, Serialize};
 
 use crate::config::ElementNumbering;
+use crate::data::Zeros;
 use crate::diagnostics::Pos;
+use crate::query::QuerySpec;
+use crate::query::spec::Ordered;
 
 /// One text file read from the site, with its path relative to the site root.
 #[derive(Debug, Clone)]
@@ -98,6 +101,22 @@ pub struct FrontMatter {
     pub chapters: Vec<String>,
     #[serde(default)]
     pub numbering: Option<NumberingOverride>,
+    /// Tightens the site's disclosure control for this report (never loosens it).
+    #[serde(default)]
+    pub disclosure: Option<DisclosureOverride>,
+    /// Named inline values: name -> a query that gives one value, shown by `[=name]`.
+    #[serde(default, skip_serializing)]
+    pub values: Ordered<QuerySpec>,
+}
+
+/// A report's `disclosure:`: either key may be left out.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureOverride {
+    #[serde(default)]
+    pub threshold: Option<u32>,
+    #[serde(default)]
+    pub zeros: Option<Zeros>,
 }
 
 fn default_kind() -> String {
@@ -250,6 +269,16 @@ pub struct Generated {
     /// Where the directive's fence starts (errors about the directive as a whole).
     pub pos: Pos,
     pub view: Option<View>,
+    /// The element's data as a CSV file next to the report page ("Hent data").
+    pub download: Option<Download>,
+}
+
+/// A file of an element's shown data, written next to the report page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// The path relative to the report's folder, e.g. `data/tabel-2.csv`.
+    pub path: String,
+    pub bytes: Vec<u8>,
 }
 
 /// The HTML of a generated element without its caption, source and note, which the render

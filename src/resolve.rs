@@ -89,7 +89,7 @@ pub fn resolve_nodes(
                 ),
                 None => diags.push(
                     Diagnostic::error(&*file, *pos, format!("unknown inline value `{name}`")).help(
-                        "inline values name data declared for the site, e.g. `[=ratings:<ratings file>/<item>/<step>]`; check the name's spelling",
+                        "inline values name a value declared under `values:` in the report's front matter, a cell of a data table (`[=<table label>/<row>/<column>]`) or ratings (`[=ratings:<ratings file>/<item>/<step>]`); check the name's spelling",
                     ),
                 ),
             },

@@ -5,10 +5,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::run::{evalpress, stderr};
-use scraper::{ElementRef, Html, Selector};
+use common::html::{element, page, select, text, texts};
+use common::run::build_site;
+use scraper::Html;
 
 /// Bilag 1 of the Uddannelsesambassadør II evaluation as printed (seed 001): each project and its
 /// ratings of the eight core elements, in the printed order of rows and columns.
@@ -81,58 +82,14 @@ const TABEL_3: [(&str, [&str; 5]); 3] = [
     ),
 ];
 
-/// Builds the site at `root` into a fresh folder; returns the temp dir and the output folder.
-fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    let run = evalpress(root, &["build", "--out", out.to_str().unwrap(), "--quiet"]);
-    assert!(
-        run.status.success(),
-        "{} failed to build:\n{}",
-        root.display(),
-        stderr(&run)
-    );
-    (tmp, out)
-}
-
 /// The pages of reports `slugs` of the site at `root` (relative to this crate), freshly built.
 fn pages<const N: usize>(root: &str, slugs: [&str; N]) -> [Html; N] {
-    let (_tmp, out) = build(&Path::new(env!("CARGO_MANIFEST_DIR")).join(root));
+    let (_tmp, out) = build_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join(root));
     slugs.map(|slug| page(&out, slug))
 }
 
 /// The example site is this repository.
 const EXAMPLE: &str = ".";
-
-fn page(out: &Path, slug: &str) -> Html {
-    let path = out.join(slug).join("index.html");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Html::parse_document(&text)
-}
-
-fn select<'a>(scope: ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
-    scope.select(&Selector::parse(css).unwrap()).collect()
-}
-
-fn element<'a>(doc: &'a Html, css: &str) -> ElementRef<'a> {
-    doc.select(&Selector::parse(css).unwrap())
-        .next()
-        .unwrap_or_else(|| panic!("no `{css}` on the page"))
-}
-
-/// The text of an element with whitespace collapsed and no-break spaces as spaces.
-fn text(e: ElementRef) -> String {
-    e.text()
-        .collect::<String>()
-        .replace('\u{a0}', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn texts(scope: ElementRef, css: &str) -> Vec<String> {
-    select(scope, css).into_iter().map(text).collect()
-}
 
 #[test]
 fn the_fidelity_grid_shows_all_152_ratings_of_bilag_1() {
@@ -140,7 +97,7 @@ fn the_fidelity_grid_shows_all_152_ratings_of_bilag_1() {
     let grid = element(&doc, "#fidelitetsvurdering table.grid");
     assert_eq!(
         texts(grid, "caption"),
-        ["Tabel 1 Fidelitetsvurdering af de 19 projekters implementering af kerneelementerne"]
+        ["Tabel 2 Fidelitetsvurdering af de 19 projekters implementering af kerneelementerne"]
     );
     let heads = texts(grid, "thead th");
     assert_eq!(heads[0], "Projekt");

@@ -13,7 +13,8 @@
 //!
 //! Files: [`number`] parses one cell's number; `cells` types one cell and words its errors;
 //! `sidecar` reads the declarations; `decode` turns the file's bytes into UTF-8 and locates bad
-//! bytes; `read` streams the CSV into columns; `layout` reshapes wide tables into long ones.
+//! bytes; `read` streams the CSV into columns; `layout` reshapes wide tables into long ones;
+//! [`store`] reads every data file of a site once, in parallel, into sealed datasets.
 
 mod cells;
 mod decode;
@@ -21,6 +22,7 @@ mod layout;
 pub mod number;
 mod read;
 mod sidecar;
+pub mod store;
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +58,8 @@ pub struct Dataset {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatasetMeta {
     pub title: Option<String>,
+    /// The numbers are invented (`illustrative: true`): every table built from them says so.
+    pub illustrative: bool,
     pub source: Option<Source>,
     /// Counts below this number are never published (site default unless the sidecar says).
     pub threshold: u32,

@@ -180,6 +180,9 @@ pub struct ColumnSpec {
 struct Sidecar {
     #[serde(default)]
     title: Option<String>,
+    /// Invented numbers: every table built from the file says so.
+    #[serde(default)]
+    illustrative: bool,
     #[serde(default)]
     source: Option<SourceSpec>,
     #[serde(default)]
@@ -281,6 +284,7 @@ impl Settings {
             columns: decl.columns,
             meta: DatasetMeta {
                 title: decl.title,
+                illustrative: decl.illustrative,
                 source,
                 threshold: disclosure
                     .and_then(|d| d.threshold)
@@ -393,6 +397,7 @@ mod tests {
 
     #[test]
     fn defaults_fill_what_the_sidecar_leaves_out() {
+        assert!(resolve("illustrative: true\n").unwrap().meta.illustrative);
         let s = resolve("decimal: comma\n").unwrap();
         assert_eq!(s.decimal, Some(DecimalSep::Comma));
         assert_eq!(s.delimiter, None);
@@ -425,6 +430,7 @@ mod tests {
         assert_eq!(s.suppressed, ["x"]);
         assert_eq!(s.meta.threshold, 5);
         assert_eq!(s.meta.zeros, Zeros::Show);
+        assert!(!s.meta.illustrative);
         let src = s.meta.source.clone().unwrap();
         assert_eq!(src.extracted.unwrap().to_string(), "2024-08-05");
         assert_eq!(s.columns["2018"].kind, Some(ColumnType::Number));

@@ -29,6 +29,7 @@ use serde_saphyr::{Location, Spanned};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::format::{NumberFormatter, UnitWords};
 use crate::locale::Locale;
+use crate::markdown::directives;
 use crate::model::{Generated, Node, ParsedReport, View};
 use crate::models::evaluation::Item;
 use crate::models::schema::pos_of;
@@ -44,6 +45,10 @@ pub fn expand(report: &mut ParsedReport, catalog: &Catalog, locale: &Locale) -> 
         let Some(generated) = el.generated.as_mut() else {
             continue;
         };
+        // The data forms of `table` and `box` belong to the `tables` stage.
+        if directives::DATA_FORMS.contains(&generated.directive.as_str()) {
+            continue;
+        }
         match build(generated, &el.anchor, &ctx) {
             Ok(built) => {
                 generated.view = Some(built.view);

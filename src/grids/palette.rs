@@ -1,46 +1,13 @@
 //! The theme's step palette checked for contrast: the text on every step colour must reach
-//! 4.5:1 (WCAG 2.1 AA), since grids show steps as text on their colour.
-
-/// The relative luminance of `#rrggbb` (WCAG 2.1).
-fn luminance(hex: &str) -> f64 {
-    let hex = hex.trim().trim_start_matches('#');
-    assert_eq!(hex.len(), 6, "colours are written #rrggbb: {hex}");
-    let channel = |i: usize| {
-        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digits")) / 255.0;
-        if c <= 0.03928 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
-}
-
-/// The contrast ratio of two colours, 1 to 21.
-pub fn contrast(a: &str, b: &str) -> f64 {
-    let (la, lb) = (luminance(a), luminance(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-}
-
-/// The value of the custom property `--name` in `css`.
-fn property<'a>(css: &'a str, name: &str) -> Option<&'a str> {
-    let key = format!("--{name}:");
-    let at = css.find(&key)? + key.len();
-    css[at..].split(';').next().map(str::trim)
-}
+//! 4.5:1 (WCAG 2.1 AA), since grids show steps as text on their colour. The colour arithmetic
+//! is shared with the charts, which read the same palette at build time.
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::charts::theme::{contrast, luminance, property};
     use crate::models::scale::PALETTE;
 
     const CSS: &str = include_str!("../../themes/default/static/style.css");
-
-    #[test]
-    fn contrast_matches_known_pairs() {
-        assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 1e-9);
-        assert!((contrast("#777777", "#ffffff") - 4.48).abs() < 0.01);
-    }
 
     #[test]
     fn every_step_colour_carries_its_text_at_aa() {

@@ -1,32 +1,13 @@
 //! The YAML of each generated directive, read in full with unknown keys refused. The keys
 //! every element shares (label, title, source, note) were already used by the markdown stage
-//! and are only accepted here.
+//! and are only accepted here (`directive_spec!`).
 //!
 //! Part of the `grids` stage. Shapes only; the views check what the values name.
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 
-/// A directive spec with the shared keys added.
-macro_rules! spec {
-    ($(#[$meta:meta])* $name:ident { $($body:tt)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Deserialize)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name {
-            #[serde(default, rename = "label")]
-            _label: Option<IgnoredAny>,
-            #[serde(default, rename = "title")]
-            _title: Option<IgnoredAny>,
-            #[serde(default, rename = "source")]
-            _source: Option<IgnoredAny>,
-            #[serde(default, rename = "note")]
-            _note: Option<IgnoredAny>,
-            $($body)*
-        }
-    };
-}
+use crate::markdown::directives::directive_spec;
 
 /// Which wording grid cells show.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -41,7 +22,7 @@ fn yes() -> bool {
     true
 }
 
-spec!(
+directive_spec!(
     /// `grid`: projects x rated items, a step on its colour in every cell.
     GridSpec {
         pub ratings: Spanned<String>,
@@ -58,7 +39,7 @@ spec!(
     }
 );
 
-spec!(
+directive_spec!(
     /// `status`: each item -> its overall step and explanation.
     StatusSpec {
         pub ratings: Spanned<String>,
@@ -67,7 +48,7 @@ spec!(
     }
 );
 
-spec!(
+directive_spec!(
     /// `distribution`: items x steps, the number of projects at each step.
     DistributionSpec {
         pub ratings: Spanned<String>,
@@ -76,7 +57,7 @@ spec!(
     }
 );
 
-spec!(
+directive_spec!(
     /// `model`: success criteria and core elements grouped by target.
     ModelSpec {
         pub model: Spanned<String>,
@@ -90,7 +71,7 @@ spec!(
     }
 );
 
-spec!(
+directive_spec!(
     /// `list`: a structured list as a table.
     ListSpec {
         pub list: Spanned<String>,
@@ -99,7 +80,7 @@ spec!(
     }
 );
 
-spec!(
+directive_spec!(
     /// `theory-of-change`: the model's core elements and expected changes as a diagram.
     TheorySpec {
         pub model: Spanned<String>,

@@ -137,41 +137,7 @@ fn svg(columns: &[(&str, Vec<String>); 4], anchor: &str) -> String {
 /// `text` broken into lines that fit `width` units at the estimated character width.
 fn wrap(text: &str, width: u32) -> Vec<String> {
     let per_line = ((f64::from(width) / (f64::from(FONT) * CHAR_WIDTH)).floor() as usize).max(8);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text
-        .split_whitespace()
-        .flat_map(|w| split_long(w, per_line))
-    {
-        let fits = line.chars().count() + 1 + word.chars().count() <= per_line;
-        if !line.is_empty() && !fits {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// A word longer than a line, cut into hyphenated pieces that fit.
-fn split_long(word: &str, per_line: usize) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() <= per_line {
-        return vec![word.to_string()];
-    }
-    let mut pieces: Vec<String> = chars
-        .chunks(per_line - 1)
-        .map(|c| c.iter().collect::<String>() + "-")
-        .collect();
-    if let Some(last) = pieces.last_mut() {
-        last.pop();
-    }
-    pieces
+    crate::charts::text::wrap(text, |line| line.chars().count() <= per_line)
 }
 
 #[cfg(test)]

@@ -392,6 +392,11 @@ impl Builder {
             Fence::Code => return None,
         };
         let (yaml_text, md_at) = directives::split_body(body);
+        let body_kind = if directives::data_form(name, yaml_text, md_at.is_some()) {
+            Body::Data
+        } else {
+            body_kind
+        };
         let origin = src.lines.pos(src.text, src.base + body_start);
         let parsed = match body_kind {
             Body::Markdown => yaml::parse::<Spec>(yaml_text, src.path, origin),
@@ -428,6 +433,7 @@ impl Builder {
                 origin,
                 pos,
                 view: None,
+                download: None,
             })
         });
         if generated.is_none() {

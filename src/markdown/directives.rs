@@ -2,9 +2,11 @@
 //!
 //! A directive body is YAML; for kinds holding Markdown, a line `---` ends the YAML and the
 //! Markdown follows. Kinds generated from data (grids, status tables, lists) keep their YAML
-//! for the `grids` stage, which knows the data; here only the keys every element shares
-//! (label, title, source, note) are read, so numbering and labels work the same for all kinds.
-//! This module knows the kinds and their common spec; the builder numbers them.
+//! for the stage that knows the data (`grids`, `tables`); here only the keys every element
+//! shares (label, title, source, note) are read, so numbering and labels work the same for all
+//! kinds. A `table` or `box` without a Markdown part whose YAML has a `data:` key is the data
+//! form of that kind: a table generated from a data file (see [`data_form`]). This module knows
+//! the kinds and their common spec; the builder numbers them.
 
 use serde::Deserialize;
 
@@ -138,6 +140,50 @@ pub struct CommonSpec {
     pub note: Option<String>,
 }
 
+/// Declares the full spec of a directive generated from data: unknown keys are refused, and
+/// the keys every directive shares (label, title, source, note), which the markdown stage
+/// already read, are accepted and ignored.
+macro_rules! directive_spec {
+    ($(#[$meta:meta])* $name:ident { $($body:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, ::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            #[serde(default, rename = "label")]
+            _label: Option<::serde::de::IgnoredAny>,
+            #[serde(default, rename = "title")]
+            _title: Option<::serde::de::IgnoredAny>,
+            #[serde(default, rename = "source")]
+            _source: Option<::serde::de::IgnoredAny>,
+            #[serde(default, rename = "note")]
+            _note: Option<::serde::de::IgnoredAny>,
+            $($body)*
+        }
+    };
+}
+pub(crate) use directive_spec;
+
+/// The kinds that also have a data form.
+pub const DATA_FORMS: &[&str] = &["table", "box"];
+
+/// Whether a `table` or `box` directive is its data form: no Markdown part, and a `data:` key
+/// in its YAML (YAML that does not parse is left to the ordinary spec's error).
+pub fn data_form(name: &str, yaml_text: &str, has_markdown: bool) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        data: Option<serde::de::IgnoredAny>,
+    }
+    DATA_FORMS.contains(&name)
+        && !has_markdown
+        && crate::yaml::parse::<Probe>(
+            yaml_text,
+            std::path::Path::new(""),
+            crate::diagnostics::Pos::new(1, 1),
+        )
+        .is_ok_and(|p| p.data.is_some())
+}
+
 /// Splits a directive body at its `---` line into YAML and the Markdown's byte offset.
 pub fn split_body(body: &str) -> (&str, Option<usize>) {
     let mut offset = 0;
@@ -217,6 +263,16 @@ mod tests {
         assert_eq!(classify("Box"), unknown("Box", Some("box")));
         assert_eq!(classify("figue"), unknown("figue", Some("figure")));
         assert_eq!(classify("chart"), unknown("chart", None));
+    }
+
+    #[test]
+    fn data_forms_have_data_and_no_markdown() {
+        assert!(data_form("table", "data: a.csv\ntitle: T\n", false));
+        assert!(data_form("box", "{data: a.csv}", false));
+        assert!(!data_form("table", "data: a.csv\n", true));
+        assert!(!data_form("table", "title: T\n", false));
+        assert!(!data_form("grid", "data: a.csv\n", false));
+        assert!(!data_form("table", "data: [\n", false));
     }
 
     #[test]

@@ -4,6 +4,9 @@ use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Pos};
 
+/// Where the YAML of front matter starts: line 2, after the opening `---`.
+pub const ORIGIN: Pos = Pos { line: 2, col: 1 };
+
 /// The two parts of a Markdown file with front matter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split<'a> {
@@ -40,7 +43,7 @@ pub fn split<'a>(
         if matches!(line.trim_end(), "---" | "...") {
             return Ok(Some(Split {
                 yaml: &text[first_line_end..offset],
-                yaml_origin: Pos::new(2, 1),
+                yaml_origin: ORIGIN,
                 body_offset: offset + line.len(),
             }));
         }

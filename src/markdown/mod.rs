@@ -17,6 +17,7 @@ use crate::locale::{Locale, parse_date};
 use crate::model::{FrontMatter, FrontPageMatter, Node, ParsedReport, ReportSource, SourceFile};
 use crate::yaml;
 pub use builder::plain_text;
+pub use front_matter::ORIGIN as FRONT_MATTER_ORIGIN;
 pub use slug::{is_valid_label, slugify};
 
 /// The slug of the site's front page, which is parsed like a report.
@@ -51,13 +52,7 @@ pub fn parse_report(
         .clone()
         .unwrap_or_else(|| config.locale.clone());
     check_front(
-        &front,
-        &locale,
-        locales,
-        &config.programmes,
-        &file.path,
-        &at,
-        &mut diags,
+        &front, &locale, locales, config, &file.path, &at, &mut diags,
     );
 
     let numbering = crate::config::Numbering {
@@ -123,7 +118,7 @@ fn check_front(
     front: &FrontMatter,
     locale: &str,
     locales: &std::collections::BTreeMap<String, Locale>,
-    programmes: &std::collections::BTreeMap<String, String>,
+    config: &Config,
     file: &Path,
     at: &dyn Fn(&str) -> Pos,
     diags: &mut Diagnostics,
@@ -167,8 +162,11 @@ fn check_front(
                 .help("write the date as YYYY-MM-DD, e.g. 2024-08-19"),
         );
     }
+    if let Some(d) = front.disclosure {
+        check_disclosure(d, config.disclosure, file, at, diags);
+    }
     if let Some(p) = &front.programme
-        && !programmes.contains_key(p)
+        && !config.programmes.contains_key(p)
     {
         diags.push(
             Diagnostic::warning(
@@ -185,6 +183,42 @@ fn check_front(
         diags.push(
             Diagnostic::warning(file, at("round"), "`round` is set but `programme` is not")
                 .help("name the programme so the rounds form a series"),
+        );
+    }
+}
+
+/// A report's `disclosure:` may tighten the site's rules, never loosen them.
+fn check_disclosure(
+    report: crate::model::DisclosureOverride,
+    site: crate::config::Disclosure,
+    file: &Path,
+    at: &dyn Fn(&str) -> Pos,
+    diags: &mut Diagnostics,
+) {
+    if let Some(t) = report.threshold.filter(|t| *t < site.threshold) {
+        diags.push(
+            Diagnostic::error(
+                file,
+                at("disclosure"),
+                format!(
+                    "`threshold: {t}` would loosen the site's disclosure threshold of {}",
+                    site.threshold
+                ),
+            )
+            .help(format!(
+                "a report can only tighten disclosure control: use {} or more, or leave `threshold` out",
+                site.threshold
+            )),
+        );
+    }
+    if report.zeros == Some(crate::data::Zeros::Show) && site.zeros == crate::data::Zeros::Hide {
+        diags.push(
+            Diagnostic::error(
+                file,
+                at("disclosure"),
+                "`zeros: show` would loosen the site's rule `zeros: hide`",
+            )
+            .help("a report can only tighten disclosure control: leave `zeros` out"),
         );
     }
 }

@@ -2,65 +2,60 @@
 //! inline value's declaration), with the place of every name kept for error messages.
 //!
 //! Part of the `query` stage. Shapes only: `plan` checks what the names refer to. The keys every
-//! directive shares (`label`, `title`, `source`, `note`) are accepted and left to the directive.
+//! directive shares (`label`, `title`, `source`, `note`) are accepted and left to the directive
+//! (`directive_spec!`, the same declaration the grids' specs use).
 
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 
 use crate::diagnostics::Pos;
 use crate::disclosure::Unit;
+use crate::markdown::directives::directive_spec;
 
-/// One query: where the data is, which rows, how to group, pivot, compute, total and sort.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuerySpec {
-    /// The data file, relative to `data/`: `uddannelsesambassadoerer/tabel2-maalgruppe.csv`.
-    pub data: Spanned<String>,
-    /// Column -> condition; every condition must hold.
-    #[serde(default)]
-    pub filter: Ordered<Spanned<Condition>>,
-    /// Columns that are counts, besides those the sidecar declares `kind: count`.
-    #[serde(default)]
-    pub counts: Vec<Spanned<String>>,
-    /// Columns whose values make the rows.
-    #[serde(default)]
-    pub group: Vec<Spanned<String>>,
-    /// The column whose values become columns (years as columns).
-    #[serde(default)]
-    pub pivot: Option<Spanned<String>>,
-    /// Name -> `sum(col)`, `mean(col)`, `min(col)`, `max(col)`, `count` or `count(col)`.
-    #[serde(default)]
-    pub aggregate: Ordered<Spanned<String>>,
-    /// Name -> expression over published columns, in order: `share(started, target)`.
-    #[serde(default)]
-    pub compute: Ordered<Spanned<String>>,
-    #[serde(default)]
-    pub totals: Option<Spanned<Totals>>,
-    /// The columns shown, in order; all when left out.
-    #[serde(default)]
-    pub select: Vec<Spanned<String>>,
-    /// Column -> the header shown (references keep using the name).
-    #[serde(default)]
-    pub rename: Ordered<String>,
-    /// Columns to sort the rows by; `-name` sorts descending.
-    #[serde(default)]
-    pub sort: Vec<Spanned<String>>,
-    /// Column -> decimals and unit.
-    #[serde(default)]
-    pub format: Ordered<FormatSpec>,
-    #[serde(default, rename = "label")]
-    _label: Option<IgnoredAny>,
-    #[serde(default, rename = "title")]
-    _title: Option<IgnoredAny>,
-    #[serde(default, rename = "source")]
-    _source: Option<IgnoredAny>,
-    #[serde(default, rename = "note")]
-    _note: Option<IgnoredAny>,
-}
+directive_spec!(
+    /// One query: where the data is, which rows, how to group, pivot, compute, total and sort.
+    #[derive(Clone)]
+    QuerySpec {
+        /// The data file, relative to `data/`: `uddannelsesambassadoerer/tabel2-maalgruppe.csv`.
+        pub data: Spanned<String>,
+        /// Column -> condition; every condition must hold.
+        #[serde(default)]
+        pub filter: Ordered<Spanned<Condition>>,
+        /// Columns that are counts, besides those the sidecar declares `kind: count`.
+        #[serde(default)]
+        pub counts: Vec<Spanned<String>>,
+        /// Columns whose values make the rows.
+        #[serde(default)]
+        pub group: Vec<Spanned<String>>,
+        /// The column whose values become columns (years as columns).
+        #[serde(default)]
+        pub pivot: Option<Spanned<String>>,
+        /// Name -> `sum(col)`, `mean(col)`, `min(col)`, `max(col)`, `count` or `count(col)`.
+        #[serde(default)]
+        pub aggregate: Ordered<Spanned<String>>,
+        /// Name -> expression over published columns, in order: `share(started, target)`.
+        #[serde(default)]
+        pub compute: Ordered<Spanned<String>>,
+        #[serde(default)]
+        pub totals: Option<Spanned<Totals>>,
+        /// The columns shown, in order; all when left out.
+        #[serde(default)]
+        pub select: Vec<Spanned<String>>,
+        /// Column -> the header shown (references keep using the name).
+        #[serde(default)]
+        pub rename: Ordered<String>,
+        /// Columns to sort the rows by; `-name` sorts descending.
+        #[serde(default)]
+        pub sort: Vec<Spanned<String>>,
+        /// Column -> decimals and unit.
+        #[serde(default)]
+        pub format: Ordered<FormatSpec>,
+    }
+);
 
 /// A filter condition: `kommune: København`, `aar: [2019, 2020]`, `aar: {in: [2019, 2020]}`,
 /// `n: {min: 3}`, `aar: {min: 2016, max: 2020}` (bounds included).
@@ -131,7 +126,7 @@ pub struct FormatSpec {
 }
 
 /// A YAML mapping read in the order written, each key with its place.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ordered<V>(pub Vec<(Spanned<String>, V)>);
 
 impl<V> Default for Ordered<V> {

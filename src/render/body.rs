@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{Alignment, CowStr, Event, Tag, TagEnd, html};
 
 use crate::locale::Locale;
+use crate::markdown::directives::DATA_FORMS;
 use crate::model::{Element, ElementKind, Footnote, Node, View};
 
 /// Escapes text for HTML element content and attribute values.
@@ -51,7 +52,17 @@ impl<'a> BodyWriter<'a> {
         let mut table = TableState::default();
         let mut open_refs: Vec<bool> = Vec::new();
         let raw = |s: String| Event::Html(CowStr::from(s));
+        // An inline value ending in an abbreviation ("84 pct.") at the end of a sentence
+        // takes the sentence's full stop: "84 pct." rather than "84 pct..".
+        let mut value_period = false;
         for node in nodes {
+            if std::mem::take(&mut value_period)
+                && let Node::Md(Event::Text(t)) = node
+                && let Some(rest) = t.strip_prefix('.')
+            {
+                events.push(Event::Text(CowStr::from(rest.to_string())));
+                continue;
+            }
             match node {
                 Node::Md(event) => match event {
                     Event::Start(Tag::Table(aligns)) => {
@@ -146,7 +157,10 @@ impl<'a> BodyWriter<'a> {
                 Node::Value {
                     resolved: Some(text),
                     ..
-                } => events.push(Event::Text(CowStr::from(text.clone()))),
+                } => {
+                    value_period = text.ends_with('.');
+                    events.push(Event::Text(CowStr::from(text.clone())));
+                }
                 Node::Value { .. } | Node::DroppedLinkStart | Node::DroppedLinkEnd => {}
                 Node::FootnoteRef { number } => {
                     let seen = self.footnote_refs.entry(*number).or_insert(0);
@@ -195,10 +209,21 @@ impl<'a> BodyWriter<'a> {
         // Elements generated from data bring their own HTML; the caption, source and note
         // are added here the same way as for every element.
         let generated = el.generated.as_ref();
-        let class = generated
-            .map(|g| format!(" element-{}", escape(&g.directive)))
-            .unwrap_or_default();
+        let class = match generated {
+            // The data form of a table or box: marked as generated from data.
+            Some(g) if DATA_FORMS.contains(&g.directive.as_str()) => " element-data".to_string(),
+            Some(g) => format!(" element-{}", escape(&g.directive)),
+            None => String::new(),
+        };
         let view = generated.and_then(|g| g.view.as_ref());
+        // "Hent data": the element's shown data as CSV, beside the page.
+        if let Some(d) = generated.and_then(|g| g.download.as_ref()) {
+            tail.push_str(&format!(
+                "<p class=\"element-download\"><a href=\"{}\" download aria-describedby=\"{id}-caption\">{} (CSV)</a></p>",
+                escape(&d.path),
+                escape(self.locale.word("download_data"))
+            ));
+        }
         match el.kind {
             ElementKind::Table => {
                 let caption_id = format!("{id}-caption");
@@ -221,11 +246,11 @@ impl<'a> BodyWriter<'a> {
                 )
             }
             ElementKind::Box => format!(
-                "<figure class=\"element element-box{class}\" id=\"{id}\"><figcaption>{label}</figcaption><div class=\"box-body\">{}</div>{tail}</figure>\n",
+                "<figure class=\"element element-box{class}\" id=\"{id}\"><figcaption id=\"{id}-caption\">{label}</figcaption><div class=\"box-body\">{}</div>{tail}</figure>\n",
                 self.content(el, view)
             ),
             ElementKind::Figure | ElementKind::Section => format!(
-                "<figure class=\"element element-figure{class}\" id=\"{id}\"><figcaption>{label}</figcaption>{}{tail}</figure>\n",
+                "<figure class=\"element element-figure{class}\" id=\"{id}\"><figcaption id=\"{id}-caption\">{label}</figcaption>{}{tail}</figure>\n",
                 self.content(el, view)
             ),
         }

@@ -236,6 +236,7 @@ pub fn render_site(
         content: OutputContent::Bytes(sitemap::sitemap(site.config, &pages).into_bytes()),
         source: PathBuf::from(crate::config::CONFIG_FILE),
     });
+    files.extend(reports.iter().flat_map(downloads));
     for asset in theme
         .assets
         .iter()
@@ -248,6 +249,23 @@ pub fn render_site(
         });
     }
     Ok(files)
+}
+
+/// The CSV files of a report's data elements, next to its page.
+fn downloads(r: &ParsedReport) -> impl Iterator<Item = OutputFile> + '_ {
+    r.nodes.iter().filter_map(move |n| match n {
+        Node::Element(el) => el
+            .generated
+            .as_ref()?
+            .download
+            .as_ref()
+            .map(|d| OutputFile {
+                path: format!("{}/{}", r.slug, d.path),
+                content: OutputContent::Bytes(d.bytes.clone()),
+                source: r.source.clone(),
+            }),
+        _ => None,
+    })
 }
 
 fn report_view<'a>(r: &'a ParsedReport, site: &SiteInput<'a>, base: &str) -> ReportView<'a> {

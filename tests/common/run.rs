@@ -22,6 +22,21 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Builds the site at `root` quietly into a fresh temporary folder, requiring success; returns
+/// the temporary folder (keep it alive) and the output folder in it.
+pub fn build_site(root: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let run = evalpress(root, &["build", "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(
+        run.status.success(),
+        "{} failed to build:\n{}",
+        root.display(),
+        stderr(&run)
+    );
+    (tmp, out)
+}
+
 /// Copies the folder `from` to `to`, recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

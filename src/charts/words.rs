@@ -1,0 +1,126 @@
+//! The words a chart shows or says: markers, the data table's headers, the sentences of the
+//! generated description and the "illustrative data" note, all from the locale file.
+//!
+//! Part of the `charts` stage. Input: a locale's `words`. Output: `ChartWords`, or the first
+//! missing key. Code never spells a user-visible word.
+
+use std::collections::BTreeMap;
+
+/// What charts say, in the report's language. Patterns hold `{n}`, `{list}`, `{max}`,
+/// `{max_at}`, `{min}` and `{min_at}` where the text says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartWords {
+    /// Drawn where a hidden value would be: "×".
+    pub hidden_mark: String,
+    /// In the data table for a hidden value: "skjult".
+    pub hidden: String,
+    /// Drawn where a missing value would be: "–".
+    pub missing_mark: String,
+    /// In the data table for a missing value: "ikke oplyst".
+    pub missing: String,
+    /// The data table's caption: "Tallene bag figuren".
+    pub data_table: String,
+    /// The first column's header when the chart has no `x_title`: "Kategori".
+    pub category: String,
+    /// The header of the respondents column: "Antal svar (N)".
+    pub n_header: String,
+    /// "N = {n}", under a group's label.
+    pub n_equals: String,
+    /// "Kategorier ({n}): {list}."
+    pub desc_categories: String,
+    /// "Serier: {list}."
+    pub desc_series: String,
+    /// "Største værdi: {max} ({max_at}). Mindste værdi: {min} ({min_at})."
+    pub desc_range: String,
+    /// "Skjult af diskretionshensyn: {n}."
+    pub desc_hidden: String,
+    /// "Ikke oplyst: {n}."
+    pub desc_missing: String,
+    /// "Ingen værdier kan vises."
+    pub desc_none: String,
+    /// "Illustrative data: tallene er opdigtede."
+    pub illustrative: String,
+}
+
+/// The locale keys `ChartWords` reads, in field order.
+pub const CHART_WORD_KEYS: [&str; 15] = [
+    "chart_hidden_mark",
+    "chart_hidden",
+    "chart_missing_mark",
+    "chart_missing",
+    "chart_data_table",
+    "chart_category",
+    "chart_n_header",
+    "chart_n_equals",
+    "chart_desc_categories",
+    "chart_desc_series",
+    "chart_desc_range",
+    "chart_desc_hidden",
+    "chart_desc_missing",
+    "chart_desc_none",
+    "chart_illustrative",
+];
+
+impl ChartWords {
+    /// Reads the words from a locale's `words`; the error names the first missing key.
+    pub fn from_words(words: &BTreeMap<String, String>) -> Result<ChartWords, String> {
+        let get = |i: usize| {
+            let key = CHART_WORD_KEYS[i];
+            words
+                .get(key)
+                .cloned()
+                .ok_or_else(|| format!("the word `{key}` is missing"))
+        };
+        Ok(ChartWords {
+            hidden_mark: get(0)?,
+            hidden: get(1)?,
+            missing_mark: get(2)?,
+            missing: get(3)?,
+            data_table: get(4)?,
+            category: get(5)?,
+            n_header: get(6)?,
+            n_equals: get(7)?,
+            desc_categories: get(8)?,
+            desc_series: get(9)?,
+            desc_range: get(10)?,
+            desc_hidden: get(11)?,
+            desc_missing: get(12)?,
+            desc_none: get(13)?,
+            illustrative: get(14)?,
+        })
+    }
+}
+
+/// `pattern` with each `{key}` replaced by its value.
+pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(pattern.to_string(), |text, (key, value)| {
+            text.replace(&format!("{{{key}}}"), value)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_read_and_a_missing_one_named() {
+        let mut words: BTreeMap<String, String> = CHART_WORD_KEYS
+            .iter()
+            .map(|k| (k.to_string(), format!("<{k}>")))
+            .collect();
+        let w = ChartWords::from_words(&words).unwrap();
+        assert_eq!(w.hidden_mark, "<chart_hidden_mark>");
+        assert_eq!(w.illustrative, "<chart_illustrative>");
+        words.remove("chart_desc_range");
+        let err = ChartWords::from_words(&words).unwrap_err();
+        assert!(err.contains("`chart_desc_range`"), "{err}");
+    }
+
+    #[test]
+    fn patterns_are_filled() {
+        assert_eq!(fill("N = {n}", &[("n", "25")]), "N = 25");
+        assert_eq!(fill("{a}-{b}-{a}", &[("a", "1"), ("b", "2")]), "1-2-1");
+    }
+}

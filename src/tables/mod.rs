@@ -1,0 +1,267 @@
+//! Tables stage: the data forms of the `table` and `box` directives and the report's named
+//! inline values + the site's sealed datasets -> generated tables, their CSV downloads, and
+//! the texts of inline values.
+//!
+//! Input: a parsed report whose data-form elements still hold their YAML (a query spec, see
+//! `query`), the data [`Store`], the site's disclosure rules and number format, and the
+//! report's locale. Output: each such element's view (a numbered table with header scopes,
+//! right-aligned numbers and a marked totals row), its "Kilde:" line from the dataset's sidecar
+//! unless the directive gives one, its "Anm.:" line with the automatic disclosure and
+//! illustrative-data notes, and a CSV of exactly the published cells; and [`ReportValues`],
+//! which answers the report's `[=name]` and `[=label/row/column]` inline values. Every number
+//! comes from a disclosure-controlled `Published` table; this stage never sees a raw cell.
+//! Problems are diagnostics at their line and column in the Markdown file or front matter.
+//!
+//! Files: `html` writes a published table as HTML; `values` holds the inline values; `words`
+//! the locale's markers, notes and formatter.
+
+mod html;
+mod values;
+mod words;
+
+use std::path::Path;
+
+use crate::config::FormatConfig;
+use crate::data::Source;
+use crate::data::store::Store;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::disclosure::{CellView, Published, RowKind, Rules};
+use crate::locale::Locale;
+use crate::markdown::directives::DATA_FORMS;
+use crate::model::{Download, Element, ElementKind, Node, ParsedReport, View};
+use crate::query::{Context, Query, Sealed};
+
+pub use values::ReportValues;
+pub use words::Words;
+
+/// What every report shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    pub store: &'a Store,
+    /// The site's disclosure rules (`disclosure:` in the config).
+    pub rules: Rules,
+    pub format: FormatConfig,
+}
+
+/// Builds the data tables and inline values of `report`.
+pub fn expand(
+    report: &mut ParsedReport,
+    site: &Site,
+    locale: &Locale,
+) -> (ReportValues, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let elements = report
+        .nodes
+        .iter()
+        .any(|n| matches!(n, Node::Element(el) if is_data(el)));
+    if !elements && report.front.values.is_empty() {
+        return (ReportValues::default(), diags);
+    }
+    let words = match Words::new(locale, site.format) {
+        Ok(words) => words,
+        Err(why) => {
+            diags.push(
+                Diagnostic::error(
+                    &report.source,
+                    Pos::FILE,
+                    format!("the locale `{}` cannot show data: {why}", locale.lang),
+                )
+                .help("add the word under `words:` in the theme's locale file (see themes/default/locales/)"),
+            );
+            return (ReportValues::default(), diags);
+        }
+    };
+    let env = Env {
+        store: site.store,
+        rules: report_rules(report, site.rules),
+        words: &words,
+    };
+    let mut values = ReportValues::default();
+    for node in &mut report.nodes {
+        match node {
+            Node::Element(el) if is_data(el) => match env.table(el) {
+                Ok(t) => values.add_table(&el.anchor, &t, &words),
+                Err(d) => diags.extend(d),
+            },
+            _ => {}
+        }
+    }
+    let origin = crate::markdown::FRONT_MATTER_ORIGIN;
+    for (name, spec) in report.front.values.iter() {
+        let query = Query::new(spec.clone(), &report.source, origin);
+        let text = if values::is_name(&name.value) {
+            env.value(&query, &report.source)
+        } else {
+            Err(vec![
+                Diagnostic::error(
+                    &report.source,
+                    crate::query::spec::place(name, origin),
+                    format!("`{}` cannot name an inline value", name.value),
+                )
+                .help("use lowercase letters a-z, digits, `-` and `_`, e.g. `paabegyndt-2022`"),
+            ])
+        };
+        match text {
+            Ok(text) => values.add_named(&name.value, Some(text)),
+            Err(d) => {
+                values.add_named(&name.value, None);
+                diags.extend(d);
+            }
+        }
+    }
+    (values, diags)
+}
+
+/// The rules for `report`: the site's, tightened by the report's `disclosure:`.
+fn report_rules(report: &ParsedReport, site: Rules) -> Rules {
+    match report.front.disclosure {
+        Some(d) => site.strictest(Rules {
+            threshold: d.threshold.unwrap_or(site.threshold),
+            zeros: d.zeros.unwrap_or(site.zeros),
+        }),
+        None => site,
+    }
+}
+
+/// Whether `el` is the data form of a `table` or `box`.
+fn is_data(el: &Element) -> bool {
+    el.generated
+        .as_ref()
+        .is_some_and(|g| DATA_FORMS.contains(&g.directive.as_str()))
+}
+
+/// What running a query needs in one report.
+struct Env<'a> {
+    store: &'a Store,
+    /// The report's rules; each dataset may tighten them further.
+    rules: Rules,
+    words: &'a Words<'a>,
+}
+
+impl Env<'_> {
+    /// Runs `query` over the dataset it names, under the strictest rules in force.
+    fn run<T>(
+        &self,
+        query: &Query,
+        file: &Path,
+        run: impl FnOnce(&Sealed, &Context) -> Result<T, Vec<Diagnostic>>,
+    ) -> Result<(T, &Sealed), Vec<Diagnostic>> {
+        let data = self.store.get(query.data()).map_err(|(message, help)| {
+            vec![Diagnostic::error(file, query.data_pos(), message).help(help)]
+        })?;
+        let ctx = Context {
+            rules: self.rules.strictest(data.rules()),
+            total_label: self.words.total,
+        };
+        Ok((run(data, &ctx)?, data))
+    }
+
+    /// The text of one named value.
+    fn value(&self, query: &Query, file: &Path) -> Result<String, Vec<Diagnostic>> {
+        let ((t, col), _) = self.run(query, file, |data, ctx| query.run_value(data, ctx))?;
+        let row = (0..t.row_count())
+            .find(|&r| t.row_kind(r) == RowKind::Body)
+            .unwrap_or(0);
+        Ok(self.words.inline_text(&t, row, col))
+    }
+
+    /// Runs the query of a data-form element and fills its view, title, source, note and
+    /// download.
+    fn table(&self, el: &mut Element) -> Result<Published, Vec<Diagnostic>> {
+        let words = self.words;
+        let g = el.generated.as_mut().expect("a data element");
+        let query = Query::parse(&g.yaml, &g.file, g.origin).map_err(|d| vec![d])?;
+        let (t, data) = self.run(&query, &g.file, |data, ctx| query.run(data, ctx))?;
+        let meta = data.meta();
+        if el.title.is_empty() {
+            el.title = meta.title.clone().ok_or_else(|| {
+                vec![
+                    Diagnostic::error(&g.file, g.pos, format!("the {} directive has no title", g.directive))
+                        .help(format!("add `title: ...`; it becomes the caption (or give {} a `title:` in its sidecar)", query.data())),
+                ]
+            })?;
+        }
+        if el.source.is_none() {
+            el.source = meta
+                .source
+                .as_ref()
+                .and_then(|s| source_line(s, words.locale));
+        }
+        el.note = notes(el.note.take(), &t, meta.illustrative, words);
+        let inner = html::table(&t, words);
+        g.view = Some(match el.kind {
+            ElementKind::Box => View {
+                table: None,
+                html: html::boxed(&inner, &el.anchor),
+            },
+            _ => View {
+                table: Some(("data-table".into(), inner)),
+                html: String::new(),
+            },
+        });
+        let mut bytes = Vec::new();
+        t.write_csv(&mut bytes, &words.markers()).map_err(|e| {
+            vec![
+                Diagnostic::error(&g.file, g.pos, format!("cannot write the table's CSV: {e}"))
+                    .help("this is a bug in evalpress; please report it"),
+            ]
+        })?;
+        g.download = Some(Download {
+            path: format!("data/{}.csv", el.anchor),
+            bytes,
+        });
+        Ok(t)
+    }
+}
+
+/// The "Kilde:" line a dataset's sidecar gives: its text (or register), table id and the date
+/// of the extract.
+fn source_line(s: &Source, locale: &Locale) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(s.text.clone().or_else(|| s.register.clone()));
+    parts.extend(s.table.clone());
+    if let Some(date) = s.extracted {
+        parts.push(format!(
+            "{} {}",
+            locale.word("extracted"),
+            locale.format_date(date)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The "Anm.:" line: the author's note, then what the data needs said: invented numbers,
+/// hidden cells, missing cells. Each part ends as a sentence.
+fn notes(
+    author: Option<String>,
+    t: &Published,
+    illustrative: bool,
+    words: &Words,
+) -> Option<String> {
+    let mut parts: Vec<String> = author.into_iter().collect();
+    if illustrative {
+        parts.push(words.illustrative_note.to_string());
+    }
+    parts.extend(words.disclosure_note(t));
+    let missing =
+        (0..t.row_count()).any(|r| (0..t.heads().len()).any(|c| t.cell(r, c) == CellView::Missing));
+    if missing {
+        parts.push(words.missing_note());
+    }
+    let sentences: Vec<String> = parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            if p.ends_with(['.', '!', '?']) {
+                p.to_string()
+            } else {
+                format!("{p}.")
+            }
+        })
+        .collect();
+    (!sentences.is_empty()).then(|| sentences.join(" "))
+}
+
+#[cfg(test)]
+mod tests;
