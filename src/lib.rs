@@ -13,8 +13,8 @@
 //! | [`query`] | a declarative query (filter, group, pivot, expressions, totals, sort) over a sealed dataset |
 //! | [`disclosure`] | query results -> published cells: small counts hidden, secondary suppression, derived values inherit it |
 //! | [`grids`] | generated directives + models -> fidelity grids, status tables, model boxes, lists |
-//! | [`tables`] | data forms of `table`/`box` + named values + datasets -> data tables, CSV downloads, inline values |
-//! | [`charts`] | chart spec + disclosure-controlled data -> accessible SVG, description, data table |
+//! | [`tables`] | data forms of `table`/`box`, `chart` directives, named values + datasets -> data tables, charts' data, CSV downloads, inline values |
+//! | [`charts`] | chart spec + disclosure-controlled data -> accessible SVG, description, data table (drawn for the `tables` stage) |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
 //! | [`output`] | files -> the published folder, swapped in atomically |
@@ -169,10 +169,13 @@ fn run(
         page
     });
 
+    let (charting, d) = tables::Charting::new(&sources.theme, &locales, &reports);
+    diags.extend(d);
     let site_data = tables::Site {
         store: &store,
         rules: config.disclosure.rules(),
         format: config.format,
+        charts: charting.as_ref(),
     };
     let values = generate(&mut reports, &catalog, &site_data, &locales, &config, diags);
     let index = resolve::label_index(&reports);

@@ -65,6 +65,23 @@ pub fn read_to_string_capped(path: &Path) -> io::Result<String> {
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.utf8_error()))
 }
 
+/// The text of a theme asset (a stylesheet), compiled in or read with the limits above.
+pub fn asset_text(asset: &Asset) -> Result<String, Diagnostic> {
+    let text = match &asset.data {
+        AssetData::Embedded(bytes) => String::from_utf8(bytes.to_vec())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.utf8_error())),
+        AssetData::File(path) => read_to_string_capped(path),
+    };
+    text.map_err(|e| {
+        Diagnostic::error(
+            &asset.source,
+            Pos::FILE,
+            format!("cannot read the file: {e}"),
+        )
+        .help("save it as UTF-8 text")
+    })
+}
+
 /// Reads the sources of the site at `root` with the theme named `theme`.
 pub fn load(root: &Path, theme: &str) -> (Sources, Diagnostics) {
     let mut diags = Diagnostics::new();

@@ -30,9 +30,30 @@ const LOCALES: &[(&str, &str)] = &[
     theme_file!("locales", "en.yaml"),
 ];
 
-const STATIC: &[(&str, &str)] = &[
-    theme_file!("static", "style.css"),
-    theme_file!("static", "print.css"),
+/// Static assets: (path under `static/`, bytes, source path shown in messages). The chart font
+/// is the one `charts::font` measures text with, served so readers see the same metrics; it
+/// and its licence live once in the repository, under `assets/fonts/`.
+const STATIC: &[(&str, &[u8], &str)] = &[
+    (
+        "style.css",
+        include_bytes!("../themes/default/static/style.css"),
+        "themes/default/static/style.css",
+    ),
+    (
+        "print.css",
+        include_bytes!("../themes/default/static/print.css"),
+        "themes/default/static/print.css",
+    ),
+    (
+        "fonts/IBMPlexSans-Regular.ttf",
+        crate::charts::font::PLEX_SANS,
+        "assets/fonts/IBMPlexSans-Regular.ttf",
+    ),
+    (
+        "fonts/OFL.txt",
+        include_bytes!("../assets/fonts/OFL.txt"),
+        "assets/fonts/OFL.txt",
+    ),
 ];
 
 /// The built-in default theme.
@@ -57,9 +78,9 @@ pub fn embedded() -> ThemeSource {
             .collect(),
         assets: STATIC
             .iter()
-            .map(|(n, t)| Asset {
-                data: AssetData::Embedded(t.as_bytes()),
-                source: PathBuf::from(format!("themes/default/static/{n}")),
+            .map(|(n, bytes, source)| Asset {
+                data: AssetData::Embedded(bytes),
+                source: PathBuf::from(source),
                 to: format!("static/{n}"),
             })
             .collect(),

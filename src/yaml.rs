@@ -167,6 +167,8 @@ fn explain(raw: &str) -> (String, String) {
     }
     let help = if message.contains("unknown field") {
         "remove the key or correct its spelling (the message lists the keys allowed here)"
+    } else if message.contains("unknown variant") {
+        "write one of the values the message lists"
     } else if message.contains("missing field") {
         "add the required key"
     } else if message.contains("invalid type") || message.contains("invalid value") {
@@ -177,6 +179,42 @@ fn explain(raw: &str) -> (String, String) {
         "check the YAML syntax at this place (indentation, quotes, a missing ':')"
     };
     (message.to_string(), help.to_string())
+}
+
+/// The keys a struct that derives `Deserialize` accepts (renamed keys by their YAML name), as
+/// serde hands them to a deserializer; empty for anything but a struct. Lets a directive whose
+/// YAML holds the keys of several specs route each key to the spec that reads it.
+pub fn struct_keys<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut keys: &'static [&'static str] = &[];
+    let _ = T::deserialize(KeyProbe(&mut keys));
+    keys
+}
+
+/// A deserializer that records the field names a struct asks for, and then gives up.
+struct KeyProbe<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for KeyProbe<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a struct"))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(serde::de::Error::custom("keys recorded"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
 }
 
 fn strip_location_suffix(message: &str) -> &str {
@@ -204,6 +242,12 @@ mod tests {
 
     fn err(text: &str) -> Diagnostic {
         parse::<Sample>(text, Path::new("f.yaml"), Pos::new(1, 1)).unwrap_err()
+    }
+
+    #[test]
+    fn struct_keys_are_the_yaml_names() {
+        assert_eq!(struct_keys::<Sample>(), ["name", "count"]);
+        assert!(struct_keys::<Vec<String>>().is_empty());
     }
 
     #[test]

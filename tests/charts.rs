@@ -362,7 +362,7 @@ fn hidden_and_missing_values_have_no_mark_but_their_marker() {
     for kind in [Kind::Bar, Kind::BarHorizontal, Kind::Line] {
         let svg = try_render(kind, &data).unwrap();
         assert!(
-            svg.contains(">×</text>") && svg.contains(">–</text>"),
+            svg.contains(">×</text>") && svg.contains(">..</text>"),
             "{svg}"
         );
     }
@@ -387,10 +387,12 @@ fn hidden_and_missing_values_have_no_mark_but_their_marker() {
             .description
             .contains("Skjult af diskretionshensyn (×): 1.")
     );
+    // The markers are the ones tables use (the locale's `hidden_marker` and `missing_marker`).
+    assert!(chart.table_html.contains("<td class=\"num hidden\">×</td>"));
     assert!(
         chart
             .table_html
-            .contains("<td class=\"num hidden\">skjult</td>")
+            .contains("<td class=\"num missing\">..</td>")
     );
     let all_hidden = one_series(&["A"], &[Hidden]);
     let svg = try_render(Kind::Bar, &all_hidden).unwrap();

@@ -4,7 +4,8 @@
 //! `tests/sites/escaping/` carries `<script>`, `"><img src=x onerror=...>`, raw HTML blocks and
 //! inline HTML, event-handler attributes, `javascript:` links in several spellings, `data:` and
 //! `vbscript:` links, a code fence info string that breaks out of its attribute, and the same in
-//! directive titles, sources, notes, table cells, image alt text, footnotes and the front page.
+//! directive titles, sources, notes, table cells, image alt text, footnotes, a chart (its title,
+//! description, axis title, and categories and headers from its data) and the front page.
 //! `tests/sites/raw-html/` checks that `raw_html: true` lets raw HTML through.
 
 mod common;
@@ -147,6 +148,12 @@ fn payloads_in_front_matter_and_markdown_stay_text() {
         "Inline &lt;img src=x onerror=alert(1)&gt;",
         r#"<span class="element-label">Boks 1</span> &lt;script&gt;alert(1)&lt;/script&gt;"#,
         "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>",
+        // A chart: its title, description, categories, axis title and headers are text.
+        "<title id=\"fig-angreb-title\">&lt;svg onload=alert(1)&gt;</title>",
+        "<desc id=\"fig-angreb-desc\">&lt;/desc&gt;&lt;script&gt;alert(1)&lt;/script&gt;</desc>",
+        "text-anchor=\"middle\">&lt;script&gt;alert(1)&lt;/script&gt;</text>",
+        "<th scope=\"col\">&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt;</th>",
+        "<th scope=\"row\">&lt;svg onload=alert(1)&gt;</th>",
     ] {
         let shown_alt = shown.replace("&quot;", "\"");
         assert!(

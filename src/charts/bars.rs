@@ -380,8 +380,8 @@ fn markers(ctx: &Ctx, band: &Band, values: &[Vec<Value>], stacked: bool, out: &m
         let mut seen = Vec::new();
         for (s, series) in values.iter().enumerate().take(drawn) {
             let mark = match series[cat] {
-                Value::Hidden => &words.hidden_mark,
-                Value::Missing => &words.missing_mark,
+                Value::Hidden => &words.hidden_marker,
+                Value::Missing => &words.missing_marker,
                 Value::Shown(_) => continue,
             };
             if stacked && seen.contains(&mark) {

@@ -39,13 +39,19 @@ pub fn description(ctx: &Ctx) -> String {
         if hidden > 0 {
             parts.push(fill(
                 &w.desc_hidden,
-                &[("n", &ctx.numbers.integer(hidden as i64))],
+                &[
+                    ("n", &ctx.numbers.integer(hidden as i64)),
+                    ("marker", &w.hidden_marker),
+                ],
             ));
         }
         if missing > 0 {
             parts.push(fill(
                 &w.desc_missing,
-                &[("n", &ctx.numbers.integer(missing as i64))],
+                &[
+                    ("n", &ctx.numbers.integer(missing as i64)),
+                    ("marker", &w.missing_marker),
+                ],
             ));
         }
     }
@@ -99,9 +105,9 @@ fn range(ctx: &Ctx) -> Option<String> {
     Some(fill(
         &ctx.words.desc_range,
         &[
-            ("max", &ctx.value(max, side)),
+            ("max", &ctx.data_value(max, side)),
             ("max_at", &max_at),
-            ("min", &ctx.value(min, side)),
+            ("min", &ctx.data_value(min, side)),
             ("min_at", &min_at),
         ],
     ))
@@ -126,19 +132,28 @@ pub fn table(ctx: &Ctx) -> String {
     );
     let first = ctx.spec.x_title.as_deref().unwrap_or(&w.category);
     let _ = write!(out, "<th scope=\"col\">{}</th>", escape(first));
+    // Number columns' headers align with their numbers, as in data tables.
     for s in &ctx.data.series {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&s.name));
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(&s.name)
+        );
     }
     let ns = ctx.data.n_per_category.as_ref();
     if ns.is_some() {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&w.n_header));
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(&w.n_header)
+        );
     }
     out.push_str("</tr></thead><tbody>");
     for (cat, name) in ctx.data.categories.iter().enumerate() {
         let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape(name));
         for (s, series) in ctx.data.series.iter().enumerate() {
             cell(&mut out, ctx, series.values[cat], |v| {
-                ctx.value(v, side_of(ctx, s))
+                ctx.data_value(v, side_of(ctx, s))
             });
         }
         if let Some(ns) = ns {
@@ -158,12 +173,12 @@ fn cell(out: &mut String, ctx: &Ctx, value: Value, text: impl Fn(f64) -> String)
         Value::Hidden => write!(
             out,
             "<td class=\"num hidden\">{}</td>",
-            escape(&ctx.words.hidden)
+            escape(&ctx.words.hidden_marker)
         ),
         Value::Missing => write!(
             out,
             "<td class=\"num missing\">{}</td>",
-            escape(&ctx.words.missing)
+            escape(&ctx.words.missing_marker)
         ),
     };
 }

@@ -8,11 +8,14 @@
 
 use ab_glyph::{Font as _, FontRef};
 
-/// The font file, compiled in.
-const PLEX_SANS: &[u8] = include_bytes!("../../assets/fonts/IBMPlexSans-Regular.ttf");
+/// The font file, compiled in; the default theme also serves it (`static/fonts/`).
+pub const PLEX_SANS: &[u8] = include_bytes!("../../assets/fonts/IBMPlexSans-Regular.ttf");
 
-/// The family charts name first, the one their text is measured with.
-pub const FAMILY: &str = "'IBM Plex Sans', system-ui, sans-serif";
+/// The families charts name, first the one their text is measured with: the default theme's
+/// stylesheet declares `Evalpress Chart` with `@font-face` as the served copy of this font (a
+/// name of its own, so the pages' bold text never becomes a synthesised bold of it), then
+/// IBM Plex Sans where installed, for a chart saved on its own.
+pub const FAMILY: &str = "'Evalpress Chart', 'IBM Plex Sans', system-ui, sans-serif";
 
 /// Extra width allowed for a reader whose fallback font runs wider than the measured one.
 const SLACK: f64 = 1.06;

@@ -10,6 +10,10 @@
 //! `role="img"`, a `<title>` and a `<desc>`, and every label is escaped. This stage reads no
 //! files, never sees raw counts, and never takes a colour from data.
 //!
+//! The `chart` directive (its YAML, its query, the published table as [`ChartData`], the
+//! figure's `<details>` table and CSV download) is wired in the `tables` stage, which runs
+//! every query whose numbers reach a page; see `tables::chart`.
+//!
 //! One module per family of kinds: [`bars`] (bar, grouped, stacked, target-actual),
 //! [`lines`] (line, bar-line), [`likert`], [`mean`]; [`band`] lays out category and value
 //! axes for all of them; [`describe`] writes the description and the table.
@@ -34,7 +38,7 @@ use std::fmt;
 
 pub use data::{ChartData, Series, Value};
 pub use spec::{ChartSpec, Kind, Unit};
-pub use theme::Theme;
+pub use theme::{CssError, Theme};
 pub use words::{CHART_WORD_KEYS, ChartWords};
 
 use crate::format::{NumberFormatter, PercentStyle};
@@ -199,6 +203,9 @@ pub(crate) struct Ctx<'a> {
     pub theme: &'a Theme,
     /// Decimals of the values of the (left) axis and of the right axis.
     decimals: [u8; 2],
+    /// Decimals of the left values as the data holds them: differs from `decimals[0]` where
+    /// the drawing shows shares of counts (100 % bars, Likert).
+    data_decimals: u8,
 }
 
 /// Which value axis a number belongs to.
@@ -225,6 +232,7 @@ impl<'a> Ctx<'a> {
             spec.decimals.unwrap_or_else(|| inferred(left)),
             spec.decimals2.unwrap_or_else(|| inferred(right)),
         ];
+        let data_decimals = decimals[0];
         if spec.decimals.is_none() {
             match spec.kind {
                 Kind::Stacked100 | Kind::Likert => decimals[0] = 0,
@@ -240,6 +248,7 @@ impl<'a> Ctx<'a> {
             words: cx.words,
             theme: cx.theme,
             decimals,
+            data_decimals,
         }
     }
 
@@ -256,9 +265,21 @@ impl<'a> Ctx<'a> {
 
     /// A value as its label shows it: `25,3`, `84 %`, `25,3 mio. kr.`.
     pub fn value(&self, v: f64, side: Side) -> String {
-        let d = self.decimals[side as usize];
+        self.format(v, self.decimals[side as usize], self.unit(side))
+    }
+
+    /// A value of the data as the data table and the description give it: in the spec's
+    /// unit, also where the drawing turns counts into shares (`23`, not `23 %`).
+    pub fn data_value(&self, v: f64, side: Side) -> String {
+        match side {
+            Side::Left => self.format(v, self.data_decimals, &self.spec.unit),
+            Side::Right => self.value(v, side),
+        }
+    }
+
+    fn format(&self, v: f64, d: u8, unit: &Unit) -> String {
         let number = || self.numbers.number(v, d).unwrap_or_default();
-        match self.unit(side) {
+        match unit {
             Unit::None => number(),
             Unit::Percent => self
                 .numbers
@@ -302,8 +323,8 @@ impl<'a> Ctx<'a> {
         let n = self.data.n_per_category.as_ref()?.get(i)?;
         let text = match n {
             Value::Shown(v) => self.numbers.number(*v, 0)?,
-            Value::Hidden => self.words.hidden_mark.clone(),
-            Value::Missing => self.words.missing_mark.clone(),
+            Value::Hidden => self.words.hidden_marker.clone(),
+            Value::Missing => self.words.missing_marker.clone(),
         };
         Some(words::fill(&self.words.n_equals, &[("n", &text)]))
     }
@@ -311,8 +332,8 @@ impl<'a> Ctx<'a> {
     /// The marker drawn instead of a value that is not shown.
     pub fn marker(&self, value: Value) -> &'a str {
         match value {
-            Value::Hidden => &self.words.hidden_mark,
-            _ => &self.words.missing_mark,
+            Value::Hidden => &self.words.hidden_marker,
+            _ => &self.words.missing_marker,
         }
     }
 

@@ -4,7 +4,8 @@
 //! Part of the `charts` stage. Input: the text of the theme's `style.css`. Output: a `Theme`
 //! whose colours all come from custom properties there (`--chart-1`, `--chart-1-text`, ...,
 //! `--scale-1`..`--scale-7`, `--text`, `--muted`, `--border`), or a message naming the
-//! property that is missing or fails WCAG 2.1 contrast. Colours never come from data.
+//! property that is missing or fails WCAG 2.1 contrast ([`CssError`]). Colours never come
+//! from data.
 
 use super::font::Font;
 
@@ -38,6 +39,35 @@ pub struct Theme {
     pub font: Font,
 }
 
+/// Why a stylesheet's palette cannot serve charts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CssError {
+    pub message: String,
+    /// The custom property the problem is about (without `--`), when there is one.
+    pub property: Option<String>,
+}
+
+impl CssError {
+    fn new(message: impl Into<String>, property: Option<&str>) -> CssError {
+        CssError {
+            message: message.into(),
+            property: property.map(String::from),
+        }
+    }
+
+    /// The byte offset of the property's definition in `css`, when it has one.
+    pub fn offset(&self, css: &str) -> Option<usize> {
+        let name = self.property.as_deref()?;
+        css.find(&format!("--{name}:"))
+    }
+}
+
+impl std::fmt::Display for CssError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The default theme's stylesheet, compiled in.
 const DEFAULT_CSS: &str = include_str!("../../themes/default/static/style.css");
 
@@ -48,19 +78,24 @@ impl Theme {
     }
 
     /// The palette of a theme's stylesheet.
-    pub fn from_css(css: &str) -> Result<Theme, String> {
-        let get = |name: &str| -> Result<String, String> {
-            let value = property(css, name)
-                .ok_or_else(|| format!("the stylesheet has no `--{name}`, which charts need"))?;
+    pub fn from_css(css: &str) -> Result<Theme, CssError> {
+        let get = |name: &str| -> Result<String, CssError> {
+            let value = property(css, name).ok_or_else(|| {
+                CssError::new(
+                    format!("the stylesheet has no `--{name}`, which charts need"),
+                    None,
+                )
+            })?;
             if is_hex(value) {
                 Ok(value.to_ascii_lowercase())
             } else {
-                Err(format!(
-                    "`--{name}` is `{value}`; charts need a colour written #rrggbb"
+                Err(CssError::new(
+                    format!("`--{name}` is `{value}`; charts need a colour written #rrggbb"),
+                    Some(name),
                 ))
             }
         };
-        let swatches = |prefix: &str| -> Result<Vec<Swatch>, String> {
+        let swatches = |prefix: &str| -> Result<Vec<Swatch>, CssError> {
             let mut out = Vec::new();
             while property(css, &format!("{prefix}-{}", out.len() + 1)).is_some() {
                 let n = out.len() + 1;
@@ -73,10 +108,10 @@ impl Theme {
         };
         let (series, steps) = (swatches("chart")?, swatches("scale")?);
         if series.len() < 2 || steps.len() < 2 {
-            return Err(
-                "charts need at least `--chart-1`, `--chart-2`, `--scale-1` and `--scale-2` (each with a `-text` colour)"
-                    .into(),
-            );
+            return Err(CssError::new(
+                "charts need at least `--chart-1`, `--chart-2`, `--scale-1` and `--scale-2` (each with a `-text` colour)",
+                None,
+            ));
         }
         let theme = Theme {
             series,
@@ -91,12 +126,7 @@ impl Theme {
     }
 
     /// The WCAG contrasts the charts rely on.
-    fn check(&self) -> Result<(), String> {
-        if self.series.len() < 2 || self.steps.len() < 2 {
-            return Err(
-                "charts need at least `--chart-1`, `--chart-2`, `--scale-1` and `--scale-2`".into(),
-            );
-        }
+    fn check(&self) -> Result<(), CssError> {
         let n = self.series.len();
         for (i, s) in self.series.iter().enumerate() {
             let next = &self.series[(i + 1) % n];
@@ -113,9 +143,12 @@ impl Theme {
             for (a, b, need, what) in checks {
                 let ratio = contrast(a, b);
                 if ratio < need {
-                    return Err(format!(
-                        "`--chart-{}` {a} has {ratio:.2}:1 contrast with {what} {b}; charts need {need}:1",
-                        i + 1
+                    return Err(CssError::new(
+                        format!(
+                            "`--chart-{}` {a} has {ratio:.2}:1 contrast with {what} {b}; charts need {need}:1",
+                            i + 1
+                        ),
+                        Some(&format!("chart-{}", i + 1)),
                     ));
                 }
             }
@@ -123,19 +156,25 @@ impl Theme {
         for (i, s) in self.steps.iter().enumerate() {
             let ratio = contrast(&s.fill, &s.text);
             if ratio < TEXT_CONTRAST {
-                return Err(format!(
-                    "`--scale-{}` {} has {ratio:.2}:1 contrast with its text {}; text needs {TEXT_CONTRAST}:1",
-                    i + 1,
-                    s.fill,
-                    s.text
+                return Err(CssError::new(
+                    format!(
+                        "`--scale-{}` {} has {ratio:.2}:1 contrast with its text {}; text needs {TEXT_CONTRAST}:1",
+                        i + 1,
+                        s.fill,
+                        s.text
+                    ),
+                    Some(&format!("scale-{}", i + 1)),
                 ));
             }
         }
         for (name, colour) in [("text", &self.text), ("muted", &self.muted)] {
             let ratio = contrast(colour, PAGE);
             if ratio < TEXT_CONTRAST {
-                return Err(format!(
-                    "`--{name}` {colour} has {ratio:.2}:1 contrast with the page; text needs {TEXT_CONTRAST}:1"
+                return Err(CssError::new(
+                    format!(
+                        "`--{name}` {colour} has {ratio:.2}:1 contrast with the page; text needs {TEXT_CONTRAST}:1"
+                    ),
+                    Some(name),
                 ));
             }
         }
@@ -204,13 +243,17 @@ mod tests {
                    --muted: #545454; --border: #c6c6c6; }";
         let err = Theme::from_css(css).unwrap_err();
         assert!(
-            err.contains("`--chart-2` #eeeeee") && err.contains("the page"),
+            err.message.contains("`--chart-2` #eeeeee") && err.message.contains("the page"),
             "{err}"
         );
+        assert_eq!(err.offset(css), css.find("--chart-2:"));
         let err = Theme::from_css(":root { --text: red; }").unwrap_err();
-        assert!(err.contains("--chart"), "{err}");
+        assert!(err.message.contains("--chart"), "{err}");
+        assert_eq!(err.property, None);
         let named = css.replace("#eeeeee", "red");
-        assert!(Theme::from_css(&named).unwrap_err().contains("#rrggbb"));
+        let err = Theme::from_css(&named).unwrap_err();
+        assert!(err.message.contains("#rrggbb"), "{err}");
+        assert_eq!(err.property.as_deref(), Some("chart-2"));
     }
 
     #[test]

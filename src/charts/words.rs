@@ -1,6 +1,9 @@
 //! The words a chart shows or says: markers, the data table's headers, the sentences of the
 //! generated description and the "illustrative data" note, all from the locale file.
 //!
+//! The markers of hidden and missing values are the ones tables use (`hidden_marker` "×",
+//! `missing_marker` ".."), so a reader meets one sign for each across a site.
+//!
 //! Part of the `charts` stage. Input: a locale's `words`. Output: `ChartWords`, or the first
 //! missing key. Code never spells a user-visible word.
 
@@ -10,14 +13,10 @@ use std::collections::BTreeMap;
 /// `{max_at}`, `{min}` and `{min_at}` where the text says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChartWords {
-    /// Drawn where a hidden value would be: "×".
-    pub hidden_mark: String,
-    /// In the data table for a hidden value: "skjult".
-    pub hidden: String,
-    /// Drawn where a missing value would be: "–".
-    pub missing_mark: String,
-    /// In the data table for a missing value: "ikke oplyst".
-    pub missing: String,
+    /// Drawn, and written in the data table, where a hidden value would be: "×".
+    pub hidden_marker: String,
+    /// Drawn, and written in the data table, where a missing value would be: "..".
+    pub missing_marker: String,
     /// The data table's caption: "Tallene bag figuren".
     pub data_table: String,
     /// The first column's header when the chart has no `x_title`: "Kategori".
@@ -32,9 +31,9 @@ pub struct ChartWords {
     pub desc_series: String,
     /// "Største værdi: {max} ({max_at}). Mindste værdi: {min} ({min_at})."
     pub desc_range: String,
-    /// "Skjult af diskretionshensyn: {n}."
+    /// "Skjult af diskretionshensyn ({marker}): {n}."
     pub desc_hidden: String,
-    /// "Ikke oplyst: {n}."
+    /// "Ikke oplyst ({marker}): {n}."
     pub desc_missing: String,
     /// "Ingen værdier kan vises."
     pub desc_none: String,
@@ -43,11 +42,9 @@ pub struct ChartWords {
 }
 
 /// The locale keys `ChartWords` reads, in field order.
-pub const CHART_WORD_KEYS: [&str; 15] = [
-    "chart_hidden_mark",
-    "chart_hidden",
-    "chart_missing_mark",
-    "chart_missing",
+pub const CHART_WORD_KEYS: [&str; 13] = [
+    "hidden_marker",
+    "missing_marker",
     "chart_data_table",
     "chart_category",
     "chart_n_header",
@@ -72,21 +69,19 @@ impl ChartWords {
                 .ok_or_else(|| format!("the word `{key}` is missing"))
         };
         Ok(ChartWords {
-            hidden_mark: get(0)?,
-            hidden: get(1)?,
-            missing_mark: get(2)?,
-            missing: get(3)?,
-            data_table: get(4)?,
-            category: get(5)?,
-            n_header: get(6)?,
-            n_equals: get(7)?,
-            desc_categories: get(8)?,
-            desc_series: get(9)?,
-            desc_range: get(10)?,
-            desc_hidden: get(11)?,
-            desc_missing: get(12)?,
-            desc_none: get(13)?,
-            illustrative: get(14)?,
+            hidden_marker: get(0)?,
+            missing_marker: get(1)?,
+            data_table: get(2)?,
+            category: get(3)?,
+            n_header: get(4)?,
+            n_equals: get(5)?,
+            desc_categories: get(6)?,
+            desc_series: get(7)?,
+            desc_range: get(8)?,
+            desc_hidden: get(9)?,
+            desc_missing: get(10)?,
+            desc_none: get(11)?,
+            illustrative: get(12)?,
         })
     }
 }
@@ -111,7 +106,7 @@ mod tests {
             .map(|k| (k.to_string(), format!("<{k}>")))
             .collect();
         let w = ChartWords::from_words(&words).unwrap();
-        assert_eq!(w.hidden_mark, "<chart_hidden_mark>");
+        assert_eq!(w.hidden_marker, "<hidden_marker>");
         assert_eq!(w.illustrative, "<chart_illustrative>");
         words.remove("chart_desc_range");
         let err = ChartWords::from_words(&words).unwrap_err();

@@ -45,8 +45,8 @@ pub fn expand(report: &mut ParsedReport, catalog: &Catalog, locale: &Locale) -> 
         let Some(generated) = el.generated.as_mut() else {
             continue;
         };
-        // The data forms of `table` and `box` belong to the `tables` stage.
-        if directives::DATA_FORMS.contains(&generated.directive.as_str()) {
+        // The data forms of `table` and `box`, and charts, belong to the `tables` stage.
+        if directives::runs_query(&generated.directive) {
             continue;
         }
         match build(generated, &el.anchor, &ctx) {

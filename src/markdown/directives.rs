@@ -5,8 +5,9 @@
 //! for the stage that knows the data (`grids`, `tables`); here only the keys every element
 //! shares (label, title, source, note) are read, so numbering and labels work the same for all
 //! kinds. A `table` or `box` without a Markdown part whose YAML has a `data:` key is the data
-//! form of that kind: a table generated from a data file (see [`data_form`]). This module knows
-//! the kinds and their common spec; the builder numbers them.
+//! form of that kind: a table generated from a data file (see [`data_form`]); a `chart` is always
+//! generated from data. This module knows the kinds and their common spec; the builder numbers
+//! them.
 
 use serde::Deserialize;
 
@@ -32,6 +33,7 @@ pub const KINDS: &[(&str, ElementKind, Body)] = &[
     ("list", ElementKind::Table, Body::Data),
     ("model", ElementKind::Box, Body::Data),
     ("theory-of-change", ElementKind::Figure, Body::Data),
+    ("chart", ElementKind::Figure, Body::Data),
 ];
 
 /// The kind names, for help lines: "box, table, figure, grid, ...".
@@ -51,10 +53,12 @@ const LOOKALIKES: &[(&str, &str)] = &[
     ("fordeling", "distribution"),
     ("model-box", "model"),
     ("forandringsteori", "theory-of-change"),
+    ("diagram", "chart"),
+    ("graf", "chart"),
 ];
 
 /// Kinds that later versions add; naming one now is an error, not a code block.
-const PLANNED: &[&str] = &["chart", "value", "data", "matrix"];
+const PLANNED: &[&str] = &["value", "data", "matrix"];
 
 /// What an info string asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +170,12 @@ pub(crate) use directive_spec;
 /// The kinds that also have a data form.
 pub const DATA_FORMS: &[&str] = &["table", "box"];
 
+/// Whether a generated element's directive runs a query over a dataset (the data forms of
+/// `table` and `box`, and `chart`): the `tables` stage builds those, the `grids` stage the rest.
+pub fn runs_query(directive: &str) -> bool {
+    DATA_FORMS.contains(&directive) || directive == "chart"
+}
+
 /// Whether a `table` or `box` directive is its data form: no Markdown part, and a `data:` key
 /// in its YAML (YAML that does not parse is left to the ordinary spec's error).
 pub fn data_form(name: &str, yaml_text: &str, has_markdown: bool) -> bool {
@@ -262,7 +272,12 @@ mod tests {
         assert_eq!(classify("tabel"), unknown("tabel", Some("table")));
         assert_eq!(classify("Box"), unknown("Box", Some("box")));
         assert_eq!(classify("figue"), unknown("figue", Some("figure")));
-        assert_eq!(classify("chart"), unknown("chart", None));
+        assert_eq!(
+            classify("chart"),
+            directive("chart", ElementKind::Figure, Body::Data)
+        );
+        assert_eq!(classify("diagram"), unknown("diagram", Some("chart")));
+        assert_eq!(classify("matrix"), unknown("matrix", None));
     }
 
     #[test]

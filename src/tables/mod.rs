@@ -12,9 +12,16 @@
 //! comes from a disclosure-controlled `Published` table; this stage never sees a raw cell.
 //! Problems are diagnostics at their line and column in the Markdown file or front matter.
 //!
+//! The `chart` directive runs its query here too (`chart`): its published table becomes the
+//! chart's data, and the `charts` stage draws it.
+//!
 //! Files: `html` writes a published table as HTML; `values` holds the inline values; `words`
-//! the locale's markers, notes and formatter.
+//! the locale's markers, notes and formatter; `chart`, `chart_spec` and `chart_data` the chart
+//! directive, its YAML and its data.
 
+mod chart;
+mod chart_data;
+mod chart_spec;
 mod html;
 mod values;
 mod words;
@@ -22,15 +29,16 @@ mod words;
 use std::path::Path;
 
 use crate::config::FormatConfig;
-use crate::data::Source;
 use crate::data::store::Store;
+use crate::data::{DatasetMeta, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::disclosure::{CellView, Published, RowKind, Rules};
 use crate::locale::Locale;
-use crate::markdown::directives::DATA_FORMS;
-use crate::model::{Download, Element, ElementKind, Node, ParsedReport, View};
+use crate::markdown::directives::runs_query;
+use crate::model::{Download, Element, ElementKind, Generated, Node, ParsedReport, View};
 use crate::query::{Context, Query, Sealed};
 
+pub use chart::Charting;
 pub use values::ReportValues;
 pub use words::Words;
 
@@ -41,6 +49,9 @@ pub struct Site<'a> {
     /// The site's disclosure rules (`disclosure:` in the config).
     pub rules: Rules,
     pub format: FormatConfig,
+    /// The chart theme and words; `None` when no report has a chart (or they failed, which
+    /// is reported on the theme's files).
+    pub charts: Option<&'a Charting>,
 }
 
 /// Builds the data tables and inline values of `report`.
@@ -78,12 +89,24 @@ pub fn expand(
     };
     let mut values = ReportValues::default();
     for node in &mut report.nodes {
-        match node {
-            Node::Element(el) if is_data(el) => match env.table(el) {
-                Ok(t) => values.add_table(&el.anchor, &t, &words),
-                Err(d) => diags.extend(d),
-            },
-            _ => {}
+        let Node::Element(el) = node else { continue };
+        if !is_data(el) {
+            continue;
+        }
+        let chart = el
+            .generated
+            .as_ref()
+            .is_some_and(|g| g.directive == "chart");
+        let done = match (chart, site.charts) {
+            (true, Some(kit)) => env.chart(el, kit),
+            // Without a chart theme the theme's stylesheet has an error already.
+            (true, None) => Ok(()),
+            (false, _) => env
+                .table(el)
+                .map(|t| values.add_table(&el.anchor, &t, &words)),
+        };
+        if let Err(d) = done {
+            diags.extend(d);
         }
     }
     let origin = crate::markdown::FRONT_MATTER_ORIGIN;
@@ -123,11 +146,11 @@ fn report_rules(report: &ParsedReport, site: Rules) -> Rules {
     }
 }
 
-/// Whether `el` is the data form of a `table` or `box`.
+/// Whether `el` runs a query: the data form of a `table` or `box`, or a `chart`.
 fn is_data(el: &Element) -> bool {
     el.generated
         .as_ref()
-        .is_some_and(|g| DATA_FORMS.contains(&g.directive.as_str()))
+        .is_some_and(|g| runs_query(&g.directive))
 }
 
 /// What running a query needs in one report.
@@ -173,21 +196,9 @@ impl Env<'_> {
         let query = Query::parse(&g.yaml, &g.file, g.origin).map_err(|d| vec![d])?;
         let (t, data) = self.run(&query, &g.file, |data, ctx| query.run(data, ctx))?;
         let meta = data.meta();
-        if el.title.is_empty() {
-            el.title = meta.title.clone().ok_or_else(|| {
-                vec![
-                    Diagnostic::error(&g.file, g.pos, format!("the {} directive has no title", g.directive))
-                        .help(format!("add `title: ...`; it becomes the caption (or give {} a `title:` in its sidecar)", query.data())),
-                ]
-            })?;
-        }
-        if el.source.is_none() {
-            el.source = meta
-                .source
-                .as_ref()
-                .and_then(|s| source_line(s, words.locale));
-        }
-        el.note = notes(el.note.take(), &t, meta.illustrative, words);
+        from_sidecar(&mut el.title, &mut el.source, g, query.data(), meta, words)?;
+        let illustrative = meta.illustrative.then_some(words.illustrative_note);
+        el.note = notes(el.note.take(), &t, illustrative, words);
         let inner = html::table(&t, words);
         g.view = Some(match el.kind {
             ElementKind::Box => View {
@@ -199,19 +210,60 @@ impl Env<'_> {
                 html: String::new(),
             },
         });
-        let mut bytes = Vec::new();
-        t.write_csv(&mut bytes, &words.markers()).map_err(|e| {
-            vec![
-                Diagnostic::error(&g.file, g.pos, format!("cannot write the table's CSV: {e}"))
-                    .help("this is a bug in evalpress; please report it"),
-            ]
-        })?;
-        g.download = Some(Download {
-            path: format!("data/{}.csv", el.anchor),
-            bytes,
-        });
+        g.download = Some(download(&t, &el.anchor, g, words)?);
         Ok(t)
     }
+}
+
+/// The caption and "Kilde:" line from the dataset's sidecar where the directive gives none; an
+/// error when neither gives a title.
+fn from_sidecar(
+    title: &mut String,
+    source: &mut Option<String>,
+    g: &Generated,
+    data: &str,
+    meta: &DatasetMeta,
+    words: &Words,
+) -> Result<(), Vec<Diagnostic>> {
+    if title.is_empty() {
+        *title = meta.title.clone().ok_or_else(|| {
+            vec![
+                Diagnostic::error(&g.file, g.pos, format!("the {} directive has no title", g.directive))
+                    .help(format!("add `title: ...`; it becomes the caption (or give {data} a `title:` in its sidecar)")),
+            ]
+        })?;
+    }
+    if source.is_none() {
+        *source = meta
+            .source
+            .as_ref()
+            .and_then(|s| source_line(s, words.locale));
+    }
+    Ok(())
+}
+
+/// The element's shown cells as CSV, published next to the report as `data/<anchor>.csv`.
+fn download(
+    t: &Published,
+    anchor: &str,
+    g: &Generated,
+    words: &Words,
+) -> Result<Download, Vec<Diagnostic>> {
+    let mut bytes = Vec::new();
+    t.write_csv(&mut bytes, &words.markers()).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                &g.file,
+                g.pos,
+                format!("cannot write the CSV of the data: {e}"),
+            )
+            .help("this is a bug in evalpress; please report it"),
+        ]
+    })?;
+    Ok(Download {
+        path: format!("data/{anchor}.csv"),
+        bytes,
+    })
 }
 
 /// The "Kilde:" line a dataset's sidecar gives: its text (or register), table id and the date
@@ -230,18 +282,17 @@ fn source_line(s: &Source, locale: &Locale) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// The "Anm.:" line: the author's note, then what the data needs said: invented numbers,
-/// hidden cells, missing cells. Each part ends as a sentence.
+/// The "Anm.:" line: the author's note, then what the data needs said: invented numbers (the
+/// `illustrative` note, when they are), hidden cells, missing cells. Each part ends as a
+/// sentence.
 fn notes(
     author: Option<String>,
     t: &Published,
-    illustrative: bool,
+    illustrative: Option<&str>,
     words: &Words,
 ) -> Option<String> {
     let mut parts: Vec<String> = author.into_iter().collect();
-    if illustrative {
-        parts.push(words.illustrative_note.to_string());
-    }
+    parts.extend(illustrative.map(String::from));
     parts.extend(words.disclosure_note(t));
     let missing =
         (0..t.row_count()).any(|r| (0..t.heads().len()).any(|c| t.cell(r, c) == CellView::Missing));

@@ -63,6 +63,7 @@ fn run(index: &str) -> (ParsedReport, ReportValues, Vec<Diagnostic>) {
         store: &store,
         rules: config.disclosure.rules(),
         format: config.format,
+        charts: None,
     };
     let (values, d) = expand(&mut report, &site, &locales["da"]);
     (report, values, d.into_sorted())

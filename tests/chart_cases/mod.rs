@@ -251,7 +251,7 @@ fn diagram_3_likert() -> Case {
         name: "likert-diagram-3",
         title: "Kendskab til uddannelsesløftsordningen, start- og slutmåling",
         lang: "da",
-        spec: ChartSpec::of(Kind::Likert),
+        spec: spec(Kind::Likert, |s| s.unit = Unit::Percent),
         data: d,
     }
 }
@@ -426,7 +426,8 @@ fn likert_four_steps() -> Case {
         name: "likert-four-steps",
         title: "Tydelig ledelsesmæssig opbakning, start- og slutmåling",
         lang: "da",
-        spec: illustrative(Kind::Likert, |_| {}),
+        // Shares of the respondents: the data table writes them as percentages too.
+        spec: illustrative(Kind::Likert, |s| s.unit = Unit::Percent),
         data: d,
     }
 }
