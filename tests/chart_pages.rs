@@ -79,7 +79,7 @@ fn a_chart_is_a_numbered_figure_with_its_numbers_one_click_away() {
     assert_eq!(
         texts(figure, ".element-note"),
         [
-            "Anm.: Illustrative data: tallene er opdigtede. Antal under 3 vises ikke af diskretionshensyn (×)."
+            "Anm.: Illustrative tal: tallene er opdigtede. Antal under 3 vises ikke af diskretionshensyn (×)."
         ]
     );
     assert_eq!(texts(figure, ".element-download"), ["Hent data (CSV)"]);
@@ -233,7 +233,7 @@ fn every_kind_draws_on_the_fixture_in_both_languages() {
     assert_eq!(
         texts(svg, "desc"),
         [
-            "Kursister pr. projekt, og kursister pr. 1.000 i arbejdsstyrken. Illustrative data: tallene er opdigtede."
+            "Kursister pr. projekt, og kursister pr. 1.000 i arbejdsstyrken. Illustrative tal: tallene er opdigtede."
         ]
     );
     let en = page(&out, "english-charts");
@@ -324,11 +324,11 @@ fn the_example_site_shows_the_seeds_figures_with_their_numbers() {
         assert!(
             texts(figure, "svg text.chart-illustrative")
                 .join(" ")
-                .contains("Illustrative data"),
+                .contains("Illustrative tal"),
             "{id}"
         );
         assert!(
-            text(figure).contains("Anm.: ") && text(figure).contains("Illustrative data"),
+            text(figure).contains("Anm.: ") && text(figure).contains("Illustrative tal"),
             "{id}"
         );
     }

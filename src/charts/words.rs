@@ -37,7 +37,7 @@ pub struct ChartWords {
     pub desc_missing: String,
     /// "Ingen værdier kan vises."
     pub desc_none: String,
-    /// "Illustrative data: tallene er opdigtede."
+    /// "Illustrative tal: tallene er opdigtede."
     pub illustrative: String,
 }
 
