@@ -5,7 +5,7 @@
 mod common;
 
 use common::run::{copy_dir, evalpress, stderr};
-use std::collections::BTreeMap;
+use common::tree::{assert_same, names, snapshot};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -19,52 +19,6 @@ fn copy_site(dir: &Path) -> PathBuf {
     site
 }
 
-/// Every file and folder under `dir` (hidden ones too): folders map to `None`, files to bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    fn walk(root: &Path, dir: &Path, all: &mut BTreeMap<String, Option<Vec<u8>>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if path.is_dir() {
-                all.insert(rel, None);
-                walk(root, &path, all);
-            } else {
-                all.insert(rel, Some(fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let mut all = BTreeMap::new();
-    walk(dir, dir, &mut all);
-    all
-}
-
-#[track_caller]
-fn assert_unchanged(before: &BTreeMap<String, Option<Vec<u8>>>, dir: &Path) {
-    let after = snapshot(dir);
-    let keys_before: Vec<&String> = before.keys().collect();
-    let keys_after: Vec<&String> = after.keys().collect();
-    assert_eq!(
-        keys_before,
-        keys_after,
-        "the files under {} changed",
-        dir.display()
-    );
-    let changed: Vec<&String> = before
-        .iter()
-        .filter(|(k, v)| after[*k] != **v)
-        .map(|(k, _)| k)
-        .collect();
-    assert!(
-        changed.is_empty(),
-        "files under {} were rewritten: {changed:?}",
-        dir.display()
-    );
-}
-
 /// Builds `site` into `out`, requiring success.
 fn build_ok(site: &Path, out: &Path) {
     let run = evalpress(site, &["build", "--out", out.to_str().unwrap(), "--quiet"]);
@@ -76,7 +30,7 @@ fn build_ok(site: &Path, out: &Path) {
 fn assert_failed_build_keeps(site: &Path, out: &Path, expect_in_stderr: &str) {
     let before = snapshot(out);
     let parent = out.parent().unwrap();
-    let siblings_before = snapshot_names(parent);
+    let siblings_before = names(parent);
     let run = evalpress(site, &["build", "--out", out.to_str().unwrap()]);
     let err = stderr(&run);
     assert!(!run.status.success(), "the broken site built:\n{err}");
@@ -85,21 +39,12 @@ fn assert_failed_build_keeps(site: &Path, out: &Path, expect_in_stderr: &str) {
         "stderr lacks `{expect_in_stderr}`:\n{err}"
     );
     assert!(err.contains("the output folder was not changed"), "{err}");
-    assert_unchanged(&before, out);
+    assert_same(&before, out, "the folder");
     assert_eq!(
         siblings_before,
-        snapshot_names(parent),
+        names(parent),
         "files appeared beside the output folder"
     );
-}
-
-fn snapshot_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -167,7 +112,7 @@ fn a_successful_rebuild_replaces_the_output_completely() {
     );
     assert!(out.join("alfa-rapport/index.html").is_file());
     assert_eq!(
-        snapshot_names(tmp.path()),
+        names(tmp.path()),
         ["out", "site"],
         "staging folders were left behind"
     );
@@ -185,7 +130,7 @@ fn assert_refused(site: &Path, out: &str, watched: &Path, why: &str) {
         "--out {out}: stderr lacks `{why}`:\n{err}"
     );
     assert!(err.contains("help: "), "--out {out}: no help line:\n{err}");
-    assert_unchanged(&before, watched);
+    assert_same(&before, watched, "the folder");
 }
 
 #[test]
@@ -276,7 +221,7 @@ fn check_writes_nothing() {
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(stderr(&run).contains("nothing written"), "{}", stderr(&run));
     assert!(!site.join("public").exists(), "check created public/");
-    assert_unchanged(&before, tmp.path());
+    assert_same(&before, tmp.path(), "the folder");
     // Nor when the site is broken.
     fs::write(
         site.join("content/alfa-rapport/index.md"),
@@ -286,5 +231,5 @@ fn check_writes_nothing() {
     let before = snapshot(tmp.path());
     let run = evalpress(&site, &["check"]);
     assert!(!run.status.success());
-    assert_unchanged(&before, tmp.path());
+    assert_same(&before, tmp.path(), "the folder");
 }
