@@ -153,21 +153,7 @@ fn run(
     progress(Progress::Parsing {
         reports: sources.reports.len(),
     });
-    let parsed: Vec<(Option<ParsedReport>, Diagnostics)> = sources
-        .reports
-        .par_iter()
-        .map(|src| markdown::parse_report(src, &config, &locales))
-        .collect();
-    let mut reports = Vec::new();
-    for (report, d) in parsed {
-        diags.extend(d);
-        reports.extend(report.filter(|r| opts.drafts || !r.front.draft));
-    }
-    let mut front_page = sources.front_page.as_ref().and_then(|f| {
-        let (page, d) = markdown::parse_front_page(f, &config);
-        diags.extend(d);
-        page
-    });
+    let (mut reports, mut front_page) = parse_all(&sources, &config, &locales, opts.drafts, diags);
 
     let (charting, d) = tables::Charting::new(&sources.theme, &locales, &reports);
     diags.extend(d);
@@ -178,30 +164,16 @@ fn run(
         charts: charting.as_ref(),
     };
     let values = generate(&mut reports, &catalog, &site_data, &locales, &config, diags);
-    let index = resolve::label_index(&reports);
-    let base = config.base_path();
-    let resolved: Vec<Diagnostics> = reports
-        .par_iter_mut()
-        .zip(values.par_iter())
-        .map(|(r, v)| match locale_of(&locales, &config, &r.locale) {
-            Some(l) => resolve::resolve_report(r, &index, l, &base, &(&catalog, v)),
-            None => Diagnostics::new(),
-        })
-        .collect();
-    resolved.into_iter().for_each(|d| diags.extend(d));
-    if let (Some((_, nodes)), Some(l)) = (
+    resolve_all(
+        &mut reports,
         front_page.as_mut(),
-        locale_of(&locales, &config, &config.locale),
-    ) {
-        diags.extend(resolve::resolve_nodes(
-            nodes,
-            markdown::FRONT_PAGE,
-            &index,
-            l,
-            &base,
-            &catalog,
-        ));
-    }
+        &values,
+        &catalog,
+        &locales,
+        &config,
+        diags,
+    );
+
     if diags.has_errors() || (opts.strict && diags.warning_count() > 0) {
         return None;
     }
@@ -220,6 +192,68 @@ fn run(
         .ok()?;
     diags.extend(output::check_collisions(&files));
     Some((reports.len(), files))
+}
+
+/// Every report (drafts only when asked) and the front page, parsed in parallel.
+fn parse_all(
+    sources: &model::Sources,
+    config: &Config,
+    locales: &BTreeMap<String, Locale>,
+    drafts: bool,
+    diags: &mut Diagnostics,
+) -> (Vec<ParsedReport>, Option<FrontPage>) {
+    let parsed: Vec<(Option<ParsedReport>, Diagnostics)> = sources
+        .reports
+        .par_iter()
+        .map(|src| markdown::parse_report(src, config, locales))
+        .collect();
+    let mut reports = Vec::new();
+    for (report, d) in parsed {
+        diags.extend(d);
+        reports.extend(report.filter(|r| drafts || !r.front.draft));
+    }
+    let front_page = sources.front_page.as_ref().and_then(|f| {
+        let (page, d) = markdown::parse_front_page(f, config);
+        diags.extend(d);
+        page
+    });
+    (reports, front_page)
+}
+
+/// The front page's front matter and Markdown nodes.
+type FrontPage = (model::FrontPageMatter, Vec<model::Node>);
+
+/// Checks and resolves every cross-reference and inline value of the site.
+fn resolve_all(
+    reports: &mut [ParsedReport],
+    front_page: Option<&mut FrontPage>,
+    values: &[tables::ReportValues],
+    catalog: &models::Catalog,
+    locales: &BTreeMap<String, Locale>,
+    config: &Config,
+    diags: &mut Diagnostics,
+) {
+    let index = resolve::label_index(reports);
+    let base = config.base_path();
+    let resolved: Vec<Diagnostics> = reports
+        .par_iter_mut()
+        .zip(values.par_iter())
+        .map(|(r, v)| match locale_of(locales, config, &r.locale) {
+            Some(l) => resolve::resolve_report(r, &index, l, &base, &(catalog, v)),
+            None => Diagnostics::new(),
+        })
+        .collect();
+    resolved.into_iter().for_each(|d| diags.extend(d));
+    if let (Some((_, nodes)), Some(l)) = (front_page, locale_of(locales, config, &config.locale)) {
+        diags.extend(resolve::resolve_nodes(
+            nodes,
+            markdown::FRONT_PAGE,
+            &index,
+            l,
+            &base,
+            catalog,
+        ));
+    }
 }
 
 /// The generated content of every report: grids from the models, then data tables and inline
