@@ -14,7 +14,10 @@ asserted: machines are noisy.
 
 It also runs the two component benchmarks in examples/: a 1,000,000-row long-layout extract loaded
 and pivoted (rows per second) and 1,000 charts of 20 bars (charts per second), both on one core.
-Data features (tables from CSV, charts, grids) join the generated reports as they land.
+A second evalpress site gives every report the data features too (a 5,000-row long-layout CSV
+extract, three tables with computed columns and totals, three charts, a fidelity grid and inline
+values); Hugo gets the same extracts to read into a table. On that site the harness also times the
+no-op rebuild and the rebuilds after one CSV and after one template changed.
 """
 
 import argparse
@@ -74,25 +77,165 @@ def report_markdown(rng, n):
     return "\n".join(parts)
 
 
-def generate(n, root):
-    """Writes the evalpress site and the Hugo site for n reports under root (once per n)."""
-    stamp = root / ".complete"
-    if stamp.exists():
-        return
-    shutil.rmtree(root, ignore_errors=True)
-    ev = root / "evalpress"
-    hugo = root / "hugo"
-    (ev / "content").mkdir(parents=True)
+MUNICIPALITIES = [f"Kommune {k:02d}" for k in range(50)]
+YEARS = list(range(2011, 2021))
+SCHEMES = [f"Ordning {c}" for c in "ABCDEFGHIJ"]
+STEPS = ["i meget lav grad", "i lav grad", "i nogen grad", "i høj grad", "i meget høj grad"]
+
+SIDECAR = """title: Påbegyndte forløb pr. kommune, år og ordning (syntetiske tal)
+illustrative: true
+source: {text: Syntetisk registerudtræk, extracted: 2024-08-05}
+delimiter: ";"
+decimal: comma
+encoding: utf-8
+columns:
+  Kommune: {type: text}
+  År: {type: year}
+  Ordning: {type: text}
+  Antal: {type: integer, kind: count, label: Antal påbegyndte}
+  Ledighed: {type: number, label: Ledighedsprocent}
+"""
+
+MODEL = "title: Syntetisk indsatsmodel\ntargets:\n  - {id: alle, title: Kerneelementer}\n" \
+    "core_elements:\n" + "".join(
+        f"  - {{id: k{k}, target: alle, text: Kerneelement {k}, short: Element {k}}}\n"
+        for k in range(1, 7))
+
+
+def extract_csv(rng):
+    """A 5,000-row long-layout extract (municipality x year x scheme), `;` and decimal commas."""
+    lines = ["\ufeffKommune;År;Ordning;Antal;Ledighed"]
+    for m in MUNICIPALITIES:
+        for y in YEARS:
+            rate = f"{rng.randint(20, 80) // 10},{rng.randint(0, 9)}"
+            for c in SCHEMES:
+                count = rng.randint(0, 2) if rng.random() < 0.03 else rng.randint(3, 400)
+                lines.append(f"{m};{y};{c};{count};{rate}")
+    return "\n".join(lines) + "\n"
+
+
+def ratings_yaml(rng, i):
+    projects = [f"p{p}" for p in range(8)]
+    out = [f"title: Fidelitet i rapport {i}", "model: bench", "rates: core_elements", "projects:"]
+    out += [f"  {p}: Projekt {p[1:]}" for p in projects]
+    out.append("ratings:")
+    for p in projects:
+        out.append(f"  {p}:")
+        out += [f"    k{k}: {rng.choice(STEPS)}" for k in range(1, 7)]
+    return "\n".join(out) + "\n"
+
+
+def data_markdown(slug):
+    """Three tables with computed columns and totals, three charts, a grid and inline values."""
+    data = f"data: bench/{slug}.csv"
+    return f"""
+```table
+label: tabel-kommuner
+title: Påbegyndte pr. kommune og år
+{data}
+filter: {{Ordning: Ordning A}}
+group: [Kommune]
+pivot: År
+aggregate:
+  Antal: sum(Antal)
+totals: both
+```
+
+```table
+label: tabel-ordninger
+title: Påbegyndte pr. ordning i 2020, gennemsnit pr. kommune
+{data}
+filter: {{År: 2020}}
+group: [Ordning]
+aggregate:
+  Antal: sum(Antal)
+  Kommuner: count
+compute:
+  pr_kommune: Antal / Kommuner
+totals: row
+```
+
+I alt påbegyndte [=tabel-kommuner/I alt/I alt] forløb i ordning A, heraf
+[=tabel-kommuner/Kommune 00/2020] i den første kommune i 2020; se [@tabel-kommuner] og [@fig-aar].
+
+```table
+label: tabel-udvikling
+title: Udvikling fra 2019 til 2020 pr. ordning
+{data}
+filter: {{År: [2019, 2020]}}
+group: [Ordning]
+pivot: År
+aggregate:
+  Antal: sum(Antal)
+compute:
+  udvikling: change(`2020`, `2019`)
+format:
+  udvikling: {{decimals: 1, unit: percent}}
+totals: row
+```
+
+```chart
+label: fig-aar
+title: Påbegyndte pr. år
+{data}
+group: [År]
+aggregate:
+  Antal: sum(Antal)
+kind: line
+y_title: Antal
+```
+
+```chart
+label: fig-ordninger
+title: Påbegyndte pr. ordning i 2020
+{data}
+filter: {{År: 2020}}
+group: [Ordning]
+aggregate:
+  Antal: sum(Antal)
+kind: bar
+y_title: Antal
+```
+
+```chart
+label: fig-stablet
+title: Påbegyndte pr. år og ordning
+{data}
+filter: {{Ordning: [Ordning A, Ordning B, Ordning C]}}
+group: [År]
+pivot: Ordning
+aggregate:
+  Antal: sum(Antal)
+kind: stacked-bar
+y_title: Antal
+```
+
+```grid
+label: grid-fidelitet
+ratings: {slug}
+```
+"""
+
+
+HUGO_CSV_TABLE = """{{ with .Resources.Get "extract.csv" }}{{ $rows := . | transform.Unmarshal (dict "delimiter" ";") }}
+{{ $sums := dict }}{{ range after 1 $rows }}{{ $y := index . 1 }}{{ $n := int (index . 3) }}
+{{ $sums = merge $sums (dict $y (add (index $sums $y | default 0) $n)) }}{{ end }}
+<table><caption>Påbegyndte pr. år</caption><tr><th>År</th><th>Antal</th></tr>
+{{ range $y, $n := $sums }}<tr><td>{{ $y }}</td><td>{{ lang.FormatNumber 0 $n }}</td></tr>{{ end }}</table>{{ end }}"""
+
+
+def write_hugo(root, name, with_csv):
+    hugo = root / name
     (hugo / "content" / "rapporter").mkdir(parents=True)
     (hugo / "layouts" / "_default").mkdir(parents=True)
-    (ev / "evalpress.yaml").write_text("title: Benchmark\nlocale: da\n", encoding="utf-8")
     (hugo / "hugo.toml").write_text(
         'baseURL = "/"\ntitle = "Benchmark"\ndisableKinds = ["taxonomy", "term", "RSS"]\n',
         encoding="utf-8",
     )
+    table = HUGO_CSV_TABLE if with_csv else ""
     (hugo / "layouts" / "_default" / "single.html").write_text(
         "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>"
-        "<body><main>{{ .TableOfContents }}{{ .Content }}</main></body></html>\n",
+        "<body><main>{{ .TableOfContents }}{{ .Content }}" + table + "</main></body></html>\n",
         encoding="utf-8",
     )
     (hugo / "layouts" / "_default" / "list.html").write_text(
@@ -101,24 +244,54 @@ def generate(n, root):
         "</ul></body></html>\n",
         encoding="utf-8",
     )
+    return hugo
+
+
+def write_evalpress(root, name):
+    ev = root / name
+    (ev / "content").mkdir(parents=True)
+    (ev / "evalpress.yaml").write_text("title: Benchmark\nlocale: da\n", encoding="utf-8")
+    return ev
+
+
+def generate(n, root):
+    """Writes, once per n, four sites of n reports under root: evalpress plain and with data
+    features, Hugo plain and Hugo reading the same CSV extracts for a table."""
+    stamp = root / ".complete"
+    if stamp.exists():
+        return
+    shutil.rmtree(root, ignore_errors=True)
+    ev, evd = write_evalpress(root, "evalpress"), write_evalpress(root, "evalpress-data")
+    hugo, hugod = write_hugo(root, "hugo", False), write_hugo(root, "hugo-data", True)
+    (evd / "data" / "bench").mkdir(parents=True)
+    (evd / "data" / "models" / "ratings").mkdir(parents=True)
+    (evd / "data" / "models" / "bench.yaml").write_text(MODEL, encoding="utf-8")
     for i in range(n):
         rng = random.Random(f"{n}-{i}")
         slug = f"rapport-{i:05d}"
         title = f"Evaluering {i} af {rng.choice(WORDS)}"
         date = f"20{10 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        opening = prose(rng, 60)
         body = report_markdown(rng, i)
-        folder = ev / "content" / slug
-        folder.mkdir()
-        (folder / "index.md").write_text(
-            f"---\ntitle: {title}\nkind: evaluering\ndate: {date}\n"
-            f"summary: Syntetisk rapport nummer {i}.\n---\n\n{prose(rng, 60)}\n\n{body}",
-            encoding="utf-8",
-        )
+        front = f"---\ntitle: {title}\nkind: evaluering\ndate: {date}\n" \
+            f"summary: Syntetisk rapport nummer {i}.\n---\n\n{opening}\n\n"
+        for site, extra in ((ev, ""), (evd, data_markdown(slug))):
+            folder = site / "content" / slug
+            folder.mkdir()
+            (folder / "index.md").write_text(front + body + extra, encoding="utf-8")
+        csv = extract_csv(rng)
+        (evd / "data" / "bench" / f"{slug}.csv").write_text(csv, encoding="utf-8")
+        (evd / "data" / "bench" / f"{slug}.yaml").write_text(SIDECAR, encoding="utf-8")
+        (evd / "data" / "models" / "ratings" / f"{slug}.yaml").write_text(
+            ratings_yaml(rng, i), encoding="utf-8")
         # Hugo gets the same prose; directives become plain Markdown it understands.
         hugo_body = body.replace("```box\n", "> ").replace("\n---\n", "\n>\n").replace("```\n", "\n")
-        (hugo / "content" / "rapporter" / f"{slug}.md").write_text(
-            f'---\ntitle: "{title}"\ndate: {date}\n---\n\n{hugo_body}', encoding="utf-8"
-        )
+        page = f'---\ntitle: "{title}"\ndate: {date}\n---\n\n{hugo_body}'
+        (hugo / "content" / "rapporter" / f"{slug}.md").write_text(page, encoding="utf-8")
+        bundle = hugod / "content" / "rapporter" / slug
+        bundle.mkdir()
+        (bundle / "index.md").write_text(page, encoding="utf-8")
+        (bundle / "extract.csv").write_text(csv.lstrip("\ufeff"), encoding="utf-8")
     stamp.write_text("ok\n")
 
 
@@ -183,35 +356,9 @@ def main():
         root = WORK / f"site-{n}"
         started = time.perf_counter()
         generate(n, root)
-        gen = time.perf_counter() - started
-        ev_site, out = root / "evalpress", root / "out-evalpress"
-        build = [str(BIN), "build", "--quiet", "--root", str(ev_site), "--out", str(out)]
-        full, full_mem = measure(build, runs, before=lambda: shutil.rmtree(out, ignore_errors=True))
-        noop, _ = measure(build, runs)
-        row = {"n": n, "gen": gen, "full": full, "mem": full_mem, "noop": noop}
-        if hugo:
-            hout = root / "out-hugo"
-            hcmd = [str(hugo), "--quiet", "-s", str(root / "hugo"), "-d", str(hout)]
-            row["hugo"], row["hugo_mem"] = measure(
-                hcmd, runs, before=lambda: shutil.rmtree(hout, ignore_errors=True))
-        rows.append(row)
-
-    words = sum(len((p / "index.md").read_text(encoding="utf-8").split())
-                for p in (WORK / f"site-{sizes[0]}" / "evalpress" / "content").iterdir())
-    print(f"\nevalpress benchmark, {os.cpu_count()} cores, {runs} run(s) each, medians (min-max);"
-          f" about {words // sizes[0]} words per report\n")
-    print("| reports | evalpress full build | per report | no-op build | peak memory |"
-          " Hugo " + HUGO_VERSION + " (same Markdown) | ratio Hugo / evalpress |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        med = statistics.median(r["full"])
-        hugo_cell, ratio = "n/a", "n/a"
-        if "hugo" in r:
-            hmed = statistics.median(r["hugo"])
-            hugo_cell = f"{fmt(r['hugo'])}, {r['hugo_mem']:.0f} MB"
-            ratio = f"{hmed / med:.2f}"
-        print(f"| {r['n']:,} | {fmt(r['full'])} | {med / r['n'] * 1000:.2f} ms | {fmt(r['noop'])}"
-              f" | {r['mem']:.0f} MB | {hugo_cell} | {ratio} |")
+        rows.append(measure_size(n, root, runs, hugo))
+        rows[-1]["gen"] = time.perf_counter() - started
+    print_tables(rows, runs, sizes)
     if not args.smoke:
         print()
         for example, what in (("query_bench", "CSV load + pivot query, one core"),
@@ -219,8 +366,86 @@ def main():
             out = subprocess.run(["cargo", "run", "--quiet", "--release", "--example", example],
                                  cwd=REPO, check=True, capture_output=True, text=True).stdout
             print(f"{what}: {out.strip().splitlines()[-1]}")
-    print("\nNot yet measured (need features still to land): data features inside the synthetic"
-          " reports, rebuild after one CSV or one template changed, live-server rebuild.")
+
+
+def toggler(path, make):
+    """A `before` hook that rewrites `path` with one of two versions, alternating, so every
+    run sees a real change (make(flag) -> text)."""
+    state = {"flag": False}
+
+    def before():
+        state["flag"] = not state["flag"]
+        path.write_text(make(state["flag"]), encoding="utf-8")
+    return before
+
+
+def measure_size(n, root, runs, hugo):
+    """Every measurement of one site size; returns a row of lists of seconds."""
+    row = {"n": n}
+    for name, key in (("evalpress", "plain"), ("evalpress-data", "data")):
+        site, out = root / name, root / f"out-{name}"
+        build = [str(BIN), "build", "--quiet", "--root", str(site), "--out", str(out)]
+
+        def clean(site=site, out=out):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(site / ".evalpress", ignore_errors=True)
+        row[key], row[key + "_mem"] = measure(build, runs, before=clean)
+        row[key + "_noop"], _ = measure(build, runs)
+        if key == "data":
+            csv = site / "data" / "bench" / "rapport-00000.csv"
+            original = csv.read_text(encoding="utf-8")
+            changed = original.replace("Kommune 00;2020;Ordning A;", "Kommune 00;2020;Ordning A;1", 1)
+            row["csv"], _ = measure(build, runs, before=toggler(
+                csv, lambda f: changed if f else original))
+            csv.write_text(original, encoding="utf-8")
+            template = site / "themes" / "default" / "templates" / "report.html"
+            template.parent.mkdir(parents=True, exist_ok=True)
+            source = (REPO / "themes" / "default" / "templates" / "report.html").read_text(
+                encoding="utf-8")
+            row["tpl"], _ = measure(build, runs, before=toggler(
+                template, lambda f: source + ("{# a #}\n" if f else "{# b #}\n")))
+            shutil.rmtree(site / "themes")
+    if hugo:
+        for name, key in (("hugo", "hugo"), ("hugo-data", "hugo_data")):
+            hout = root / f"out-{name}"
+            hcmd = [str(hugo), "--quiet", "-s", str(root / name), "-d", str(hout)]
+            row[key], row[key + "_mem"] = measure(
+                hcmd, runs, before=lambda: shutil.rmtree(hout, ignore_errors=True))
+    return row
+
+
+def print_tables(rows, runs, sizes):
+    words = sum(len((p / "index.md").read_text(encoding="utf-8").split())
+                for p in (WORK / f"site-{sizes[0]}" / "evalpress" / "content").iterdir())
+    print(f"\nevalpress benchmark, {os.cpu_count()} cores, {runs} run(s) each, medians (min-max);"
+          f" about {words // sizes[0]} words per report\n")
+    print("Plain Markdown reports:\n")
+    print("| reports | evalpress full build | per report | peak memory |"
+          " Hugo " + HUGO_VERSION + " (same Markdown) | ratio Hugo / evalpress |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        med = statistics.median(r["plain"])
+        print(f"| {r['n']:,} | {fmt(r['plain'])} | {med / r['n'] * 1000:.2f} ms"
+              f" | {r['plain_mem']:.0f} MB | {hugo_cell(r, 'hugo')} | {ratio(r, 'hugo', med)} |")
+    print("\nWith data features (5,000-row CSV, 3 tables, 3 charts, a grid, inline values per"
+          " report; Hugo: the same CSV read into one table per page):\n")
+    print("| reports | evalpress full build | per report | peak memory | no-op build |"
+          " one CSV changed | one template changed | Hugo " + HUGO_VERSION + " with CSV |"
+          " ratio Hugo / evalpress |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        med = statistics.median(r["data"])
+        print(f"| {r['n']:,} | {fmt(r['data'])} | {med / r['n'] * 1000:.2f} ms"
+              f" | {r['data_mem']:.0f} MB | {fmt(r['data_noop'])} | {fmt(r['csv'])}"
+              f" | {fmt(r['tpl'])} | {hugo_cell(r, 'hugo_data')} | {ratio(r, 'hugo_data', med)} |")
+
+
+def hugo_cell(row, key):
+    return f"{fmt(row[key])}, {row[key + '_mem']:.0f} MB" if key in row else "n/a"
+
+
+def ratio(row, key, med):
+    return f"{statistics.median(row[key]) / med:.2f}" if key in row else "n/a"
 
 
 if __name__ == "__main__":
