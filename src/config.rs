@@ -263,18 +263,7 @@ impl Config {
 
     /// The path part of the base URL, always starting and ending with `/`.
     pub fn base_path(&self) -> String {
-        let path = match self.base_url.split_once("://") {
-            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
-            None => self.base_url.as_str(),
-        };
-        let mut path = path.trim_end_matches('/').to_string();
-        if !path.starts_with('/') {
-            path.insert(0, '/');
-        }
-        if !path.ends_with('/') {
-            path.push('/');
-        }
-        path
+        base_path_of(&self.base_url)
     }
 
     /// Scheme and host of the base URL (`https://example.dk`), when it has one.
@@ -284,6 +273,22 @@ impl Config {
         let scheme_len = self.base_url.len() - rest.len();
         Some(&self.base_url[..scheme_len + host_end])
     }
+}
+
+/// The path part of a base URL (`https://x.dk/a` or `/a`), always starting and ending with `/`.
+pub fn base_path_of(base_url: &str) -> String {
+    let path = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => base_url,
+    };
+    let mut path = path.trim_end_matches('/').to_string();
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    path
 }
 
 fn check_base_url(url: &str) -> Result<(), String> {

@@ -18,6 +18,7 @@
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
 //! | [`output`] | files -> the published folder, swapped in atomically |
+//! | [`serve`] | site root -> a live preview on loopback: rebuilt on every change, the browser reloaded |
 //!
 //! [`diagnostics`] carries every problem with its file, line and column; [`model`] holds the
 //! plain types the stages pass on; [`format`] is the one number formatter of tables, inline
@@ -41,6 +42,7 @@ pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod tables;
 mod themes;
 pub mod yaml;

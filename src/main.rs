@@ -1,11 +1,13 @@
 //! The `evalpress` command: arguments -> library calls -> printed diagnostics and exit code.
 
 use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use evalpress::serve::{ServeEvent, ServeOptions, Server};
 use evalpress::{BuildOptions, Outcome, Progress};
 
 #[derive(Parser)]
@@ -38,6 +40,31 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+    },
+    /// Build into .evalpress/serve/, serve it on 127.0.0.1 and rebuild and reload on every change.
+    #[command(
+        after_help = "Examples:\n  evalpress serve                     preview on http://127.0.0.1:1111/\n  evalpress serve --port 0 --drafts   any free port, drafts included\n  evalpress serve --bind 0.0.0.0      reachable from the network (prints a warning)"
+    )]
+    Serve {
+        /// Site root (the folder with evalpress.yaml).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on; 0 picks a free one (the URL is printed).
+        #[arg(long, default_value_t = evalpress::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on. Anything but loopback shows the preview, drafts and unpublished
+        /// data included, to every machine that can reach this one.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Base URL or path to build the preview for (default: /).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include reports marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Print only errors and warnings.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Create something new.
     New {
@@ -83,6 +110,24 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { common, out } => run_build(common, out, true),
         Command::Check { common } => run_build(common, None, false),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            base_url,
+            drafts,
+            quiet,
+        } => {
+            let opts = evalpress::serve::ServeOptions {
+                port,
+                bind,
+                base_url,
+                drafts,
+                build_date: build_date(),
+                ..evalpress::serve::ServeOptions::new(root)
+            };
+            run_serve(&opts, quiet)
+        }
         Command::New {
             what: New::Report { slug, root },
         } => {
@@ -130,16 +175,74 @@ fn run_build(common: Common, out: Option<PathBuf>, write: bool) -> ExitCode {
     if show_progress {
         eprint!("\r\x1b[2K");
     }
-    // Paths are relative to the site root; shown relative to where the command was run.
-    for d in &mut outcome.diagnostics {
-        if opts.root != Path::new(".")
-            && d.file.is_relative()
-            && opts.root.join(&d.file).symlink_metadata().is_ok()
-        {
-            d.file = opts.root.join(&d.file);
+    shown_from(&opts.root, &mut outcome);
+    report(&outcome, write, common.quiet, started)
+}
+
+fn run_serve(opts: &ServeOptions, quiet: bool) -> ExitCode {
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}, not on loopback: every machine that can reach this one can read the preview, drafts and unpublished data included\n  help: leave out --bind to serve on 127.0.0.1 only",
+            opts.bind
+        );
+    }
+    let root = opts.root.clone();
+    let on_event = move |event: ServeEvent| match event {
+        ServeEvent::Rebuilding { changed } if !quiet => {
+            let what = match changed.as_slice() {
+                [one] if one.as_os_str().is_empty() => "the sources".to_string(),
+                [one] => one.display().to_string(),
+                many => format!("{} files", many.len()),
+            };
+            eprintln!("changed: {what}; rebuilding…");
+        }
+        ServeEvent::Rebuilding { .. } => {}
+        ServeEvent::Built { mut outcome, took } => {
+            shown_from(&root, &mut outcome);
+            for d in &outcome.diagnostics {
+                eprintln!("{d}");
+            }
+            let secs = took.as_secs_f64();
+            if !outcome.succeeded() {
+                let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+                eprintln!(
+                    "build failed in {secs:.2} s: {errors} error(s); the last good pages stay up with the errors over them"
+                );
+            } else if !quiet {
+                eprintln!(
+                    "built {} reports, {} files in {secs:.2} s",
+                    outcome.reports, outcome.files
+                );
+            }
+        }
+    };
+    match Server::start(opts, on_event) {
+        Ok(server) => {
+            eprintln!(
+                "serving {} at {} (Ctrl-C to stop)",
+                server.out().display(),
+                server.url()
+            );
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::FAILURE
         }
     }
-    report(&outcome, write, common.quiet, started)
+}
+
+/// Paths are relative to the site root; shown relative to where the command was run.
+fn shown_from(root: &Path, outcome: &mut Outcome) {
+    for d in &mut outcome.diagnostics {
+        if root != Path::new(".")
+            && d.file.is_relative()
+            && root.join(&d.file).symlink_metadata().is_ok()
+        {
+            d.file = root.join(&d.file);
+        }
+    }
 }
 
 fn report(outcome: &Outcome, write: bool, quiet: bool, started: Instant) -> ExitCode {
