@@ -189,10 +189,12 @@ fn run_serve(opts: &ServeOptions, quiet: bool) -> ExitCode {
     let root = opts.root.clone();
     let on_event = move |event: ServeEvent| match event {
         ServeEvent::Rebuilding { changed } if !quiet => {
+            // The empty path means the watcher lost events and the whole site is rebuilt.
             let what = match changed.as_slice() {
-                [one] if one.as_os_str().is_empty() => "the sources".to_string(),
+                _ if changed.iter().any(|p| p.as_os_str().is_empty()) => "the sources".into(),
+                [] => "the sources".into(),
                 [one] => one.display().to_string(),
-                many => format!("{} files", many.len()),
+                [first, rest @ ..] => format!("{} and {} more", first.display(), rest.len()),
             };
             eprintln!("changed: {what}; rebuilding…");
         }

@@ -397,3 +397,109 @@ fn the_binary_prints_its_url_and_warns_when_not_on_loopback() {
         421
     );
 }
+
+/// Sends `raw` as it is and returns what came back (perhaps nothing: a closed connection).
+fn send_raw(addr: SocketAddr, raw: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = stream.write_all(raw);
+    let mut back = Vec::new();
+    let _ = stream.read_to_end(&mut back);
+    String::from_utf8_lossy(&back).into_owned()
+}
+
+#[test]
+fn malformed_requests_are_refused_and_the_server_keeps_serving() {
+    let (_tmp, _site, server) = serve(&[]);
+    let addr = server.addr();
+    let host = format!("Host: {addr}\r\n");
+    let long = format!(
+        "GET /{} HTTP/1.1\r\n{host}Connection: close\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    for raw in [
+        "NONSENSE\r\n\r\n".to_string(),
+        "GET\r\n\r\n".to_string(),
+        "\u{0}\u{1}\u{2}\r\n\r\n".to_string(),
+        format!("GET / HTTP/9.9\r\n{host}\r\n"),
+        format!("GET http://{addr}/ HTTP/1.1\r\n{host}Connection: close\r\n\r\n"),
+        format!("GET /eksempel/\u{7f}x HTTP/1.1\r\n{host}Connection: close\r\n\r\n"),
+        long,
+    ] {
+        let back = send_raw(addr, raw.as_bytes());
+        assert!(!back.contains("Andet kapitel"), "{raw:.60}: {back:.200}");
+        assert_eq!(
+            get(&server, "/eksempel/").status,
+            200,
+            "still serving after {raw:.60}"
+        );
+    }
+    let post = send_raw(
+        addr,
+        format!(
+            "POST /eksempel/ HTTP/1.1\r\n{host}Content-Length: 2\r\nConnection: close\r\n\r\nab"
+        )
+        .as_bytes(),
+    );
+    assert!(post.starts_with("HTTP/1.1 405"), "{post:.200}");
+    // A poll with a nonsense generation answers at once with the current one.
+    assert_eq!(get(&server, "/__evalpress/events?since=x").body, "1");
+}
+
+#[test]
+fn a_port_in_use_or_a_missing_root_is_an_error_with_help() {
+    let (_tmp, site, server) = serve(&[]);
+    let taken = ServeOptions {
+        port: server.addr().port(),
+        ..ServeOptions::new(&site)
+    };
+    let err = Server::start(&taken, |_| {})
+        .err()
+        .expect("the port is taken");
+    assert!(
+        err.message.starts_with("cannot listen on 127.0.0.1:"),
+        "{err}"
+    );
+    assert!(err.help.contains("--port"), "{err}");
+    let missing = ServeOptions::new(site.join("findes-ikke"));
+    let err = Server::start(&missing, |_| {}).err().expect("no such root");
+    assert!(
+        err.message.starts_with("cannot open the site root"),
+        "{err}"
+    );
+    assert!(err.help.contains("--root"), "{err}");
+    assert_eq!(get(&server, "/").status, 200);
+}
+
+#[test]
+fn a_base_path_is_served_under_that_path() {
+    let (_tmp, site) = minimal_site();
+    let opts = ServeOptions {
+        port: 0,
+        base_url: Some("/rapporter/".into()),
+        ..ServeOptions::new(&site)
+    };
+    let server = Server::start(&opts, |_| {}).unwrap();
+    assert!(server.url().ends_with("/rapporter/"), "{}", server.url());
+    let root = get(&server, "/");
+    assert_eq!(root.status, 301);
+    assert!(root.head.contains("location: /rapporter/"), "{}", root.head);
+    let page = get(&server, "/rapporter/eksempel/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("href=\"/rapporter/static/style.css\""));
+    assert_eq!(get(&server, "/rapporter/static/style.css").status, 200);
+    assert_eq!(get(&server, "/eksempel/").status, 404);
+    // HEAD: the headers of GET, no body.
+    let head = send_raw(
+        server.addr(),
+        format!(
+            "HEAD /rapporter/eksempel/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.addr()
+        )
+        .as_bytes(),
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head:.200}");
+    assert!(head.ends_with("\r\n\r\n"), "no body: {head:.300}");
+}

@@ -9,7 +9,7 @@
 //! headers. Nothing here writes to disk.
 
 use std::fs;
-use std::io::Cursor;
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,6 +19,8 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::reload::{self, EVENTS_PATH};
 use super::{Shared, Status};
+
+type Reply = tiny_http::ResponseBox;
 
 /// How long a reload poll waits for a new build before it answers "no change".
 const POLL_WAIT: Duration = Duration::from_secs(25);
@@ -184,7 +186,7 @@ fn folder_url(target: &str) -> String {
 
 /// The long-poll of the reload script: answers with the current generation as soon as it
 /// differs from `since`, or after [`POLL_WAIT`].
-fn poll(target: &str, shared: &Shared) -> Response<Cursor<Vec<u8>>> {
+fn poll(target: &str, shared: &Shared) -> Reply {
     let since = target
         .split_once("since=")
         .and_then(|(_, v)| v.split('&').next())
@@ -193,12 +195,12 @@ fn poll(target: &str, shared: &Shared) -> Response<Cursor<Vec<u8>>> {
     text(200, status.generation.to_string())
 }
 
-fn file(path: &Path, code: u16, site: &Site) -> Response<Cursor<Vec<u8>>> {
-    let Ok(bytes) = fs::read(path) else {
-        return not_found(site);
-    };
+fn file(path: &Path, code: u16, site: &Site) -> Reply {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     if mime.essence_str() == "text/html" {
+        let Ok(bytes) = fs::read(path) else {
+            return not_found(site);
+        };
         let status = site.shared.status();
         return html(code, &String::from_utf8_lossy(&bytes), &status);
     }
@@ -207,24 +209,28 @@ fn file(path: &Path, code: u16, site: &Site) -> Response<Cursor<Vec<u8>>> {
         _ if mime.essence_str() == "image/svg+xml" => "image/svg+xml; charset=utf-8".into(),
         _ => mime.essence_str().to_string(),
     };
-    respond(code, &content_type, bytes)
+    // Streamed: a large asset is never held in memory.
+    match fs::File::open(path) {
+        Ok(f) => with_headers(Response::from_file(f), code, &content_type),
+        Err(_) => not_found(site),
+    }
 }
 
 /// The site's `404.html` when it has one, else a minimal page; both with the reload script, so
 /// a page that appears with the next build shows up by itself.
-fn not_found(site: &Site) -> Response<Cursor<Vec<u8>>> {
+fn not_found(site: &Site) -> Reply {
     match locate(&site.out, &["404.html".to_string()]) {
         Found::File(path) => file(&path, 404, site),
         _ => html(404, reload::not_found_page(), &site.shared.status()),
     }
 }
 
-fn html(code: u16, page: &str, status: &Status) -> Response<Cursor<Vec<u8>>> {
+fn html(code: u16, page: &str, status: &Status) -> Reply {
     let page = reload::inject(page, status.generation, status.failure.as_deref());
     respond(code, "text/html; charset=utf-8", page.into_bytes())
 }
 
-fn redirect(to: &str) -> Response<Cursor<Vec<u8>>> {
+fn redirect(to: &str) -> Reply {
     let mut r = text(301, format!("moved to {to}\n"));
     if let Ok(h) = Header::from_bytes("Location", to.as_bytes()) {
         r.add_header(h);
@@ -232,14 +238,18 @@ fn redirect(to: &str) -> Response<Cursor<Vec<u8>>> {
     r
 }
 
-fn text(code: u16, body: String) -> Response<Cursor<Vec<u8>>> {
+fn text(code: u16, body: String) -> Reply {
     respond(code, "text/plain; charset=utf-8", body.into_bytes())
 }
 
 /// Every response: its type, no caching (a preview changes under the browser) and no sniffing.
 /// No `Access-Control-Allow-Origin`: other sites' scripts must not read the preview.
-fn respond(code: u16, content_type: &str, body: Vec<u8>) -> Response<Cursor<Vec<u8>>> {
-    let mut r = Response::from_data(body).with_status_code(StatusCode(code));
+fn respond(code: u16, content_type: &str, body: Vec<u8>) -> Reply {
+    with_headers(Response::from_data(body), code, content_type)
+}
+
+fn with_headers<R: Read + Send + 'static>(r: Response<R>, code: u16, content_type: &str) -> Reply {
+    let mut r = r.with_status_code(StatusCode(code));
     for (name, value) in [
         ("Content-Type", content_type),
         ("Cache-Control", "no-store"),
@@ -249,7 +259,7 @@ fn respond(code: u16, content_type: &str, body: Vec<u8>) -> Response<Cursor<Vec<
             r.add_header(h);
         }
     }
-    r
+    r.boxed()
 }
 
 #[cfg(test)]

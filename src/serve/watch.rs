@@ -57,13 +57,19 @@ impl Watch {
             watched: BTreeSet::new(),
             quiet,
         };
-        watch.watch_source_dirs();
+        watch.watch_source_dirs(&BTreeSet::new());
         Ok((watch, tx))
     }
 
     /// Adds the recursive watches of the source folders that exist and are not watched yet.
-    fn watch_source_dirs(&mut self) {
-        for dir in SOURCE_DIRS.map(|d| self.root.join(d)) {
+    /// A folder in `replaced` (it was itself created, removed or renamed, as a checkout may do)
+    /// is watched anew, since the old watch went with the old folder.
+    fn watch_source_dirs(&mut self, replaced: &BTreeSet<PathBuf>) {
+        for name in SOURCE_DIRS {
+            let dir = self.root.join(name);
+            if replaced.contains(Path::new(name)) && self.watched.remove(&dir) {
+                let _ = self.watcher.unwatch(&dir);
+            }
             if dir.is_dir()
                 && !self.watched.contains(&dir)
                 && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok()
@@ -101,7 +107,7 @@ impl Watch {
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
-        self.watch_source_dirs();
+        self.watch_source_dirs(&changed);
         Some(changed)
     }
 
@@ -197,6 +203,14 @@ mod tests {
         .unwrap();
         let batch = watch.next_batch().unwrap();
         assert_eq!(batch, BTreeSet::from([PathBuf::from("content/r/f1.md")]));
+
+        // A checkout that replaces the whole folder: changes in the new one are still seen.
+        std::fs::rename(root.join("content"), root.join("old")).unwrap();
+        std::fs::create_dir_all(root.join("content/s")).unwrap();
+        assert!(watch.next_batch().unwrap().contains(Path::new("content")));
+        std::fs::write(root.join("content/s/index.md"), "z").unwrap();
+        let batch = watch.next_batch().unwrap();
+        assert_eq!(batch, BTreeSet::from([PathBuf::from("content/s/index.md")]));
 
         stop.send(Message::Stop).unwrap();
         assert!(watch.next_batch().is_none());
