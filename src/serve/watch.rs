@@ -188,6 +188,12 @@ mod tests {
         let root = std::fs::canonicalize(tmp.path()).unwrap();
         std::fs::create_dir_all(root.join("content/r")).unwrap();
         let (mut watch, stop) = Watch::start(&root, Duration::from_millis(200)).unwrap();
+        // A change that is never seen fails the test instead of hanging it.
+        let watchdog = stop.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(30));
+            let _ = watchdog.send(Message::Stop);
+        });
         for i in 0..200 {
             std::fs::write(root.join(format!("content/r/f{i}.md")), "x").unwrap();
         }
