@@ -16,6 +16,7 @@ pub mod reload;
 mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -281,7 +282,15 @@ fn rebuild_loop(
 /// One build into the serve folder; the status (and so every open page) learns its result.
 fn rebuild(build: &BuildOptions, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Send + Sync)) {
     let started = Instant::now();
-    let outcome = crate::build(build, &|_| {});
+    // A bug that panics in one build must not stop the preview: it is shown like any error.
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| crate::build(build, &|_| {})))
+        .unwrap_or_else(|_| Outcome {
+            diagnostics: vec![
+                Diagnostic::error(".", Pos::FILE, "internal error: the build stopped (a panic)")
+                    .help("please report it with the last edit; the last good pages stay up, and the next change builds again"),
+            ],
+            ..Outcome::default()
+        });
     let failure = (!outcome.succeeded()).then(|| outcome.diagnostics.clone());
     shared.update(|s| {
         s.generation += 1;
