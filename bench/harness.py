@@ -17,7 +17,9 @@ and pivoted (rows per second) and 1,000 charts of 20 bars (charts per second), b
 A second evalpress site gives every report the data features too (a 5,000-row long-layout CSV
 extract, three tables with computed columns and totals, three charts, a fidelity grid and inline
 values); Hugo gets the same extracts to read into a table. On that site the harness also times the
-no-op rebuild and the rebuilds after one CSV and after one template changed.
+no-op rebuild, the rebuilds after one CSV and after one template changed, and, with the live
+server (`evalpress serve`) running, its rebuild after one CSV changed and the time from saving
+that file to the reload event a waiting browser receives.
 """
 
 import argparse
@@ -27,7 +29,9 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -405,6 +409,8 @@ def measure_size(n, root, runs, hugo):
             row["tpl"], _ = measure(build, runs, before=toggler(
                 template, lambda f: source + ("{# a #}\n" if f else "{# b #}\n")))
             shutil.rmtree(site / "themes")
+            row["serve"], row["reload"] = measure_serve(site, csv, original, changed, runs)
+            csv.write_text(original, encoding="utf-8")
     if hugo:
         for name, key in (("hugo", "hugo"), ("hugo-data", "hugo_data")):
             hout = root / f"out-{name}"
@@ -412,6 +418,48 @@ def measure_size(n, root, runs, hugo):
             row[key], row[key + "_mem"] = measure(
                 hcmd, runs, before=lambda: shutil.rmtree(hout, ignore_errors=True))
     return row
+
+
+def measure_serve(site, csv, original, changed, runs):
+    """Live server: the rebuild time it prints and the time from saving one CSV to the reload
+    event a browser waiting on the live-reload channel receives. Returns two lists of seconds."""
+    proc = subprocess.Popen([str(BIN), "serve", "--port", "0", "--root", str(site)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines, url = [], threading.Event()
+    state = {}
+
+    def read():
+        for line in proc.stderr:
+            lines.append(line)
+            if line.startswith("serving ") and " at " in line:
+                state["url"] = line.split(" at ", 1)[1].split()[0]
+                url.set()
+    threading.Thread(target=read, daemon=True).start()
+    rebuilds, reloads = [], []
+    try:
+        if not url.wait(600):
+            sys.exit("serve did not start:\n" + "".join(lines))
+        events = state["url"].rstrip("/") + "/__evalpress/events?since="
+        generation = int(urllib.request.urlopen(events + "-1", timeout=600).read())
+        for i in range(runs):
+            seen = len(lines)
+            csv.write_text(changed if i % 2 == 0 else original, encoding="utf-8")
+            saved = time.perf_counter()
+            before = generation
+            while generation == before:  # a poll answers after 25 s even without a build
+                generation = int(urllib.request.urlopen(events + str(before), timeout=600).read())
+            reloads.append(time.perf_counter() - saved)
+            deadline = time.perf_counter() + 5  # the log line may trail the event a little
+            while time.perf_counter() < deadline and not any(
+                    ln.startswith("built ") for ln in lines[seen:]):
+                time.sleep(0.01)
+            built = [ln for ln in lines[seen:] if ln.startswith("built ")]
+            if built:
+                rebuilds.append(float(built[-1].rsplit(" in ", 1)[1].split()[0]))
+    finally:
+        proc.terminate()
+        proc.wait()
+    return rebuilds or [float("nan")], reloads
 
 
 def print_tables(rows, runs, sizes):
@@ -430,14 +478,20 @@ def print_tables(rows, runs, sizes):
     print("\nWith data features (5,000-row CSV, 3 tables, 3 charts, a grid, inline values per"
           " report; Hugo: the same CSV read into one table per page):\n")
     print("| reports | evalpress full build | per report | peak memory | no-op build |"
-          " one CSV changed | one template changed | Hugo " + HUGO_VERSION + " with CSV |"
+          " one CSV changed | one template changed | serve: one CSV, rebuild / save-to-reload |"
+          " Hugo " + HUGO_VERSION + " with CSV |"
           " ratio Hugo / evalpress |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         med = statistics.median(r["data"])
         print(f"| {r['n']:,} | {fmt(r['data'])} | {med / r['n'] * 1000:.2f} ms"
               f" | {r['data_mem']:.0f} MB | {fmt(r['data_noop'])} | {fmt(r['csv'])}"
-              f" | {fmt(r['tpl'])} | {hugo_cell(r, 'hugo_data')} | {ratio(r, 'hugo_data', med)} |")
+              f" | {fmt(r['tpl'])} | {ms(r['serve'])} / {ms(r['reload'])}"
+              f" | {hugo_cell(r, 'hugo_data')} | {ratio(r, 'hugo_data', med)} |")
+
+
+def ms(times):
+    return f"{statistics.median(times) * 1000:.0f} ms"
 
 
 def hugo_cell(row, key):
