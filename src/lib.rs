@@ -19,12 +19,15 @@
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
 //! | [`output`] | files -> the published folder, swapped in atomically |
 //! | [`serve`] | site root -> a live preview on loopback: rebuilt on every change, the browser reloaded |
+//! | [`changes`] | published cells of every report -> a snapshot, the diff from the previous build, stale numbers in prose |
 //!
 //! [`diagnostics`] carries every problem with its file, line and column; [`model`] holds the
 //! plain types the stages pass on; [`format`] is the one number formatter of tables, inline
-//! values and charts (Danish and English); [`scaffold`] creates new reports. The library never
-//! prints: it returns an [`Outcome`] and reports progress through a callback.
+//! values and charts (Danish and English); [`scaffold`] creates new reports; [`summary`] words
+//! the closing line. The library never prints: it returns an [`Outcome`] and reports progress
+//! through a callback.
 
+pub mod changes;
 pub mod charts;
 pub mod config;
 pub mod data;
@@ -43,6 +46,7 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod serve;
+pub mod summary;
 pub mod tables;
 mod themes;
 pub mod yaml;
@@ -74,14 +78,20 @@ pub struct BuildOptions {
     pub build_date: Option<String>,
 }
 
-/// Progress of a build, for the binary to show.
+/// Progress of a build, for the binary to show. `Generated` comes once per report (from any
+/// thread, in any order) after `Generating` said how many there are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
     Loading,
     Parsing { reports: usize },
+    Generating { reports: usize },
+    Generated,
     Rendering,
     Writing { files: usize },
 }
+
+/// The progress callback; called from the build's worker threads too.
+pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Sync);
 
 /// The result of a build: every diagnostic, and what was produced when it succeeded.
 #[derive(Debug, Default)]
@@ -90,6 +100,12 @@ pub struct Outcome {
     pub reports: usize,
     pub files: usize,
     pub out: PathBuf,
+    /// Reports, tables and figures built, and the words of the closing line.
+    pub summary: summary::Summary,
+    /// What every report published (also after a failed build, for what got that far).
+    pub snapshot: changes::Snapshot,
+    /// After a published build: what changed since the previous one (see [`changes`]).
+    pub changes: Option<changes::Diff>,
 }
 
 impl Outcome {
@@ -98,40 +114,69 @@ impl Outcome {
     }
 }
 
+/// What the stages produced for a build that got to rendering.
+struct Built {
+    files: Vec<render::OutputFile>,
+}
+
 /// Builds (or checks) the site described by `opts`.
-pub fn build(opts: &BuildOptions, progress: &dyn Fn(Progress)) -> Outcome {
+pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     let mut outcome = Outcome {
         out: out.clone(),
         ..Outcome::default()
     };
     let mut diags = Diagnostics::new();
-    let result = run(opts, &out, progress, &mut diags);
+    let result = run(opts, &out, progress, &mut outcome, &mut diags);
     if opts.strict {
         diags.make_strict();
     }
-    if let Some((reports, files)) = result {
+    if let Some(built) = result {
         if !diags.has_errors() && opts.write {
-            progress(Progress::Writing { files: files.len() });
-            if let Err(d) = output::publish(&out, &files) {
-                diags.push(d);
+            progress(Progress::Writing {
+                files: built.files.len(),
+            });
+            match output::publish(&out, &built.files) {
+                Ok(()) => {
+                    outcome.changes = record_changes(opts, &out, &outcome.snapshot, &mut diags)
+                }
+                Err(d) => diags.push(d),
             }
         }
-        outcome.reports = reports;
-        outcome.files = files.len();
+        outcome.files = built.files.len();
     }
     outcome.diagnostics = diags.into_sorted();
     outcome
 }
 
-/// The stages in order. Returns the report count and the files to write, or `None` when a
-/// stage could not go on; diagnostics collect along the way.
+/// Keeps the snapshot of a published build and returns what changed; a failure to keep it is
+/// a warning (the site is published either way).
+fn record_changes(
+    opts: &BuildOptions,
+    out: &Path,
+    snapshot: &changes::Snapshot,
+    diags: &mut Diagnostics,
+) -> Option<changes::Diff> {
+    let dir = changes::store::state_dir(&opts.root, out);
+    changes::store::record(&dir, snapshot)
+        .map_err(|why| {
+            diags.push(
+                Diagnostic::warning(".evalpress", Pos::FILE, format!("the list of changes was not updated: {why}"))
+                    .help("the site was published; make .evalpress/ in the site root writable, or delete .evalpress/changes/ to start afresh"),
+            )
+        })
+        .ok()
+}
+
+/// The stages in order. Fills the counts and snapshot of `outcome` and returns the files to
+/// write, or `None` when a stage could not go on; diagnostics collect along the way.
 fn run(
     opts: &BuildOptions,
     out: &Path,
-    progress: &dyn Fn(Progress),
+    progress: OnProgress,
+    outcome: &mut Outcome,
     diags: &mut Diagnostics,
-) -> Option<(usize, Vec<render::OutputFile>)> {
+) -> Option<Built> {
     let root = &opts.root;
     if opts.write
         && let Err(d) = output::check_output_dir(root, out)
@@ -165,7 +210,24 @@ fn run(
         format: config.format,
         charts: charting.as_ref(),
     };
-    let values = generate(&mut reports, &catalog, &site_data, &locales, &config, diags);
+    progress(Progress::Generating {
+        reports: reports.len(),
+    });
+    let (values, snapshot) = generate(
+        &mut reports,
+        (&catalog, &site_data),
+        &locales,
+        &config,
+        progress,
+        diags,
+    );
+    diags.extend(check_prose(
+        opts, out, &reports, &snapshot, &locales, &config,
+    ));
+    let site_locale = locales.get(&config.locale);
+    outcome.summary = summary::Summary::new(count_elements(&reports), site_locale);
+    outcome.reports = reports.len();
+    outcome.snapshot = snapshot;
     resolve_all(
         &mut reports,
         front_page.as_mut(),
@@ -193,7 +255,62 @@ fn run(
         .map_err(|d| diags.extend(d))
         .ok()?;
     diags.extend(output::check_collisions(&files));
-    Some((reports.len(), files))
+    Some(Built { files })
+}
+
+/// The stale-prose check of every report, against what its data publishes now and what the
+/// previous build into `out` published (see [`changes::stale`]).
+fn check_prose(
+    opts: &BuildOptions,
+    out: &Path,
+    reports: &[ParsedReport],
+    snapshot: &changes::Snapshot,
+    locales: &BTreeMap<String, Locale>,
+    config: &Config,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let dir = changes::store::state_dir(&opts.root, out);
+    let kept = changes::store::snapshots(&dir).unwrap_or_else(|why| {
+        diags.push(
+            Diagnostic::warning(".evalpress", Pos::FILE, format!("the previous build's numbers cannot be read: {why}"))
+                .help("delete .evalpress/changes/ in the site root; the next build starts a new list of changes"),
+        );
+        (None, None)
+    });
+    let before = changes::store::baseline(&kept, snapshot);
+    for r in reports {
+        let (Some(now), Some(locale)) = (
+            snapshot.reports.get(&r.slug),
+            locale_of(locales, config, &r.locale),
+        ) else {
+            continue;
+        };
+        let words = changes::stale::ProseWords::from_words(&locale.words);
+        let old = before.and_then(|b| b.reports.get(&r.slug));
+        diags.extend(changes::stale::check(&r.literals, now, old, &words));
+    }
+    diags
+}
+
+/// How many reports, tables and figures the site has (elements inside boxes too).
+fn count_elements(reports: &[ParsedReport]) -> (usize, usize, usize) {
+    fn walk(nodes: &[model::Node], counts: &mut (usize, usize)) {
+        for node in nodes {
+            if let model::Node::Element(el) = node {
+                match el.kind {
+                    model::ElementKind::Table => counts.0 += 1,
+                    model::ElementKind::Figure => counts.1 += 1,
+                    _ => {}
+                }
+                walk(&el.content, counts);
+            }
+        }
+    }
+    let mut counts = (0, 0);
+    for r in reports {
+        walk(&r.nodes, &mut counts);
+    }
+    (reports.len(), counts.0, counts.1)
 }
 
 /// Every report (drafts only when asked) and the front page, parsed in parallel.
@@ -259,33 +376,44 @@ fn resolve_all(
 }
 
 /// The generated content of every report: grids from the models, then data tables and inline
-/// values from the datasets. Returns each report's inline values, in report order.
+/// values from the datasets. Returns each report's inline values, in report order, and what
+/// every report published.
 fn generate(
     reports: &mut [ParsedReport],
-    catalog: &models::Catalog,
-    data: &tables::Site,
+    (catalog, data): (&models::Catalog, &tables::Site),
     locales: &BTreeMap<String, Locale>,
     config: &Config,
+    progress: OnProgress,
     diags: &mut Diagnostics,
-) -> Vec<tables::ReportValues> {
-    let done: Vec<(tables::ReportValues, Diagnostics)> = reports
+) -> (Vec<tables::ReportValues>, changes::Snapshot) {
+    type Done = (tables::ReportValues, changes::ReportSnapshot, Diagnostics);
+    let done: Vec<Done> = reports
         .par_iter_mut()
-        .map(|r| match locale_of(locales, config, &r.locale) {
-            Some(l) => {
-                let mut d = grids::expand(r, catalog, l);
-                let (values, more) = tables::expand(r, data, l);
-                d.extend(more);
-                (values, d)
-            }
-            None => Default::default(),
+        .map(|r| {
+            let done = match locale_of(locales, config, &r.locale) {
+                Some(l) => {
+                    let mut d = grids::expand(r, catalog, l);
+                    let (values, snapshot, more) = tables::expand(r, data, l);
+                    d.extend(more);
+                    (values, snapshot, d)
+                }
+                None => Default::default(),
+            };
+            progress(Progress::Generated);
+            done
         })
         .collect();
-    done.into_iter()
-        .map(|(values, d)| {
+    let mut snapshot = changes::Snapshot::default();
+    let values = done
+        .into_iter()
+        .zip(reports.iter())
+        .map(|((values, published, d), r)| {
             diags.extend(d);
+            snapshot.reports.insert(r.slug.clone(), published);
             values
         })
-        .collect()
+        .collect();
+    (values, snapshot)
 }
 
 /// The locale `code`, or the site's when there is no such locale (already reported).

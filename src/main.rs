@@ -1,21 +1,23 @@
 //! The `evalpress` command: arguments -> library calls -> printed diagnostics and exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use evalpress::changes::{self, store};
 use evalpress::serve::{ServeEvent, ServeOptions, Server};
 use evalpress::{BuildOptions, Outcome, Progress};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Parser)]
 #[command(
     name = "evalpress",
     version,
     about = "Static site generator for evaluation reports: Markdown, YAML and CSV in, accessible HTML out.",
-    after_help = "Examples:\n  evalpress build                         build the site in this folder into public/\n  evalpress build --base-url /rapporter/  build for a site served under a sub-path\n  evalpress check --strict                validate everything, warnings count as errors\n  evalpress new report min-evaluering     start a new report in content/min-evaluering/"
+    after_help = "Examples:\n  evalpress build                         build the site in this folder into public/\n  evalpress build --base-url /rapporter/  build for a site served under a sub-path\n  evalpress check --strict                validate everything, warnings count as errors\n  evalpress changes                       list every number that changed in the last build\n  evalpress new report min-evaluering     start a new report in content/min-evaluering/"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -66,6 +68,25 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Show what the last build changed: every published number, per report (run after build).
+    #[command(
+        after_help = "Examples:\n  evalpress changes\n  evalpress changes --format markdown > changes.md\n  evalpress changes --since .evalpress/changes/public/previous.json"
+    )]
+    Changes {
+        /// Site root (the folder with evalpress.yaml).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// The output folder the builds went to (default: <root>/public).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// How to print the changes.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Compare the last build with this snapshot (a current.json or previous.json kept by an
+        /// earlier build) instead of the build before it.
+        #[arg(long, value_name = "FILE")]
+        since: Option<PathBuf>,
+    },
     /// Create something new.
     New {
         #[command(subcommand)]
@@ -84,6 +105,13 @@ enum New {
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Args)]
@@ -128,6 +156,12 @@ fn main() -> ExitCode {
             };
             run_serve(&opts, quiet)
         }
+        Command::Changes {
+            root,
+            out,
+            format,
+            since,
+        } => run_changes(&root, out, format, since.as_deref()),
         Command::New {
             what: New::Report { slug, root },
         } => {
@@ -157,26 +191,20 @@ fn run_build(common: Common, out: Option<PathBuf>, write: bool) -> ExitCode {
         write,
         build_date: build_date(),
     };
-    let show_progress = !common.quiet && std::io::stderr().is_terminal();
+    // A bar only on a terminal; in CI, in a pipe or with --quiet there is nothing to redraw.
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let bar = (!common.quiet && !ci && std::io::stderr().is_terminal()).then(progress_bar);
     let progress = |p: Progress| {
-        if show_progress {
-            let line = match p {
-                Progress::Loading => "loading sources…".to_string(),
-                Progress::Parsing { reports } => format!("parsing {reports} reports…"),
-                Progress::Rendering => "rendering pages…".to_string(),
-                Progress::Writing { files } => format!("writing {files} files…"),
-            };
-            let mut err = std::io::stderr();
-            let _ = write!(err, "\r\x1b[2K{line}");
-            let _ = err.flush();
+        if let Some(bar) = &bar {
+            show(bar, p);
         }
     };
     let mut outcome = evalpress::build(&opts, &progress);
-    if show_progress {
-        eprint!("\r\x1b[2K");
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
     }
     shown_from(&opts.root, &mut outcome);
-    report(&outcome, write, common.quiet, started)
+    report(&outcome, write, common.quiet, started.elapsed())
 }
 
 fn run_serve(opts: &ServeOptions, quiet: bool) -> ExitCode {
@@ -247,13 +275,41 @@ fn shown_from(root: &Path, outcome: &mut Outcome) {
     }
 }
 
-fn report(outcome: &Outcome, write: bool, quiet: bool, started: Instant) -> ExitCode {
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{msg:20} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// One progress event on the bar: stages as its message, reports generated as its position.
+fn show(bar: &ProgressBar, p: Progress) {
+    match p {
+        Progress::Loading => bar.set_message("loading sources"),
+        Progress::Parsing { reports } => {
+            bar.set_length(reports as u64);
+            bar.set_message("parsing reports");
+        }
+        Progress::Generating { reports } => {
+            bar.set_length(reports as u64);
+            bar.set_position(0);
+            bar.set_message("tables and charts");
+        }
+        Progress::Generated => bar.inc(1),
+        Progress::Rendering => bar.set_message("rendering pages"),
+        Progress::Writing { files } => {
+            bar.set_message(format!("writing {files} files"));
+        }
+    }
+}
+
+fn report(outcome: &Outcome, write: bool, quiet: bool, elapsed: Duration) -> ExitCode {
     for d in &outcome.diagnostics {
         eprintln!("{d}");
     }
     let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = outcome.diagnostics.len() - errors;
-    let secs = started.elapsed().as_secs_f64();
     if !outcome.succeeded() {
         let untouched = if write {
             "; the output folder was not changed"
@@ -264,20 +320,97 @@ fn report(outcome: &Outcome, write: bool, quiet: bool, started: Instant) -> Exit
         return ExitCode::FAILURE;
     }
     if !quiet {
-        let what = if write {
-            format!(
-                "built {} reports, {} files into {} in {secs:.2} s",
-                outcome.reports,
-                outcome.files,
-                outcome.out.display()
-            )
-        } else {
-            format!(
-                "checked {} reports in {secs:.2} s, nothing written",
-                outcome.reports
-            )
-        };
-        eprintln!("{what} ({warnings} warning(s))");
+        let line = outcome
+            .summary
+            .line(elapsed, warnings, !write)
+            .unwrap_or_else(|| {
+                let s = &outcome.summary;
+                format!(
+                    "{} reports, {} tables, {} figures in {} ms; {warnings} warnings",
+                    s.reports,
+                    s.tables,
+                    s.figures,
+                    elapsed.as_millis()
+                )
+            });
+        eprintln!("{line}");
+        if let Some(diff) = &outcome.changes {
+            eprintln!("{}", changes_hint(diff));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// One line after a build about what changed, pointing at `evalpress changes`.
+fn changes_hint(diff: &changes::Diff) -> String {
+    if !diff.baseline {
+        return "changes: first build into this folder, nothing to compare with yet".into();
+    }
+    let cells: usize = diff
+        .reports
+        .iter()
+        .map(|r| {
+            r.elements
+                .iter()
+                .map(|e| e.cells.len().max(1))
+                .sum::<usize>()
+                + r.values.len()
+        })
+        .sum();
+    if cells == 0 {
+        "changes: no published number changed".into()
+    } else {
+        format!(
+            "changes: {cells} change(s) in {} report(s); run `evalpress changes` to list them",
+            diff.reports.len()
+        )
+    }
+}
+
+fn run_changes(
+    root: &Path,
+    out: Option<PathBuf>,
+    format: Format,
+    since: Option<&Path>,
+) -> ExitCode {
+    let out = out.unwrap_or_else(|| root.join("public"));
+    let dir = store::state_dir(root, &out);
+    let diff = match since {
+        Some(file) => store::read::<changes::Snapshot>(file).and_then(|old| {
+            let old = old.ok_or_else(|| format!("{} does not exist", file.display()))?;
+            let new = store::read(&dir.join(store::CURRENT))?;
+            Ok(new.map(|new| changes::diff(Some(&old), &new)))
+        }),
+        None => store::last_diff(&dir),
+    };
+    let diff = match diff {
+        Ok(Some(diff)) => diff,
+        Ok(None) => {
+            eprintln!(
+                "error: no build of {} into {} is recorded\n  help: run `evalpress build` first; `evalpress changes` lists what it changed",
+                root.display(),
+                out.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(why) => {
+            eprintln!(
+                "error: {why}\n  help: delete {} and build again",
+                dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    match format {
+        Format::Text => print!("{}", changes::text(&diff)),
+        Format::Markdown => print!("{}", changes::markdown(&diff)),
+        Format::Json => match serde_json::to_string_pretty(&diff) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
     }
     ExitCode::SUCCESS
 }

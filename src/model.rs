@@ -310,4 +310,19 @@ pub struct ParsedReport {
     pub labels: BTreeMap<String, Target>,
     pub assets: Vec<Asset>,
     pub source: PathBuf,
+    /// Numbers typed literally in the prose, for the stale-prose check.
+    pub literals: Vec<Literal>,
+}
+
+/// A number typed literally in prose (`599`, `72.008`, `4,7`) at its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Literal {
+    pub file: PathBuf,
+    pub pos: Pos,
+    /// The number as typed.
+    pub text: String,
+    /// The word just before it, lowercase ("tabel" in "tabel 2").
+    pub before: String,
+    /// The word or sign just after it, lowercase ("%", "pct").
+    pub after: String,
 }

@@ -17,7 +17,7 @@ use super::safety::is_dangerous_url;
 use super::slug::{is_valid_label, slugify};
 use crate::config::{ElementNumbering, Numbering};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos};
-use crate::model::{ElementKind, Footnote, Node, Target, TocEntry};
+use crate::model::{ElementKind, Footnote, Literal, Node, Target, TocEntry};
 mod elements;
 
 /// Ids the templates use themselves; headings never take them.
@@ -46,6 +46,8 @@ pub struct Builder {
     pub labels: BTreeMap<String, Target>,
     pub toc: Vec<TocEntry>,
     pub footnotes: Vec<Footnote>,
+    /// Numbers typed in prose, in reading order.
+    pub literals: Vec<Literal>,
     pub diags: Diagnostics,
 }
 
@@ -76,7 +78,11 @@ struct FileNotes {
 /// What an open link turned into, so its end can be matched.
 enum OpenLink {
     Plain,
-    Ref { custom: bool },
+    /// `<https://...>`: its text is the address, not prose.
+    Auto,
+    Ref {
+        custom: bool,
+    },
     Skip,
     Dropped,
 }
@@ -95,6 +101,7 @@ impl Builder {
             labels: BTreeMap::new(),
             toc: Vec::new(),
             footnotes: Vec::new(),
+            literals: Vec::new(),
             diags: Diagnostics::new(),
         }
     }
@@ -146,7 +153,22 @@ impl Builder {
         let mut links: Vec<OpenLink> = Vec::new();
         let mut heading: Option<(u8, Option<String>, bool, Pos)> = None;
         let mut footnote: Option<(String, Pos)> = None;
+        let mut prose = super::literals::Prose::default();
         while let Some((event, range)) = it.next() {
+            let skip = heading.is_some()
+                || matches!(
+                    links.last(),
+                    Some(OpenLink::Skip | OpenLink::Ref { custom: false } | OpenLink::Auto)
+                );
+            for t in prose.see(&event, &range, md, skip) {
+                self.literals.push(Literal {
+                    file: src.path.to_path_buf(),
+                    pos: src.pos(&(t.start..t.start)),
+                    text: t.text,
+                    before: t.before,
+                    after: t.after,
+                });
+            }
             // Only the events below ever report a position; computing it for every text event
             // was a measurable share of a large build.
             let pos = if matches!(
@@ -235,7 +257,11 @@ impl Builder {
                         links.push(OpenLink::Dropped);
                         Node::DroppedLinkStart
                     } else {
-                        links.push(OpenLink::Plain);
+                        links.push(if link_type == LinkType::Autolink {
+                            OpenLink::Auto
+                        } else {
+                            OpenLink::Plain
+                        });
                         Node::Md(Event::Start(Tag::Link {
                             link_type,
                             dest_url: dest_url.into_static(),

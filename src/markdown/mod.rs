@@ -6,6 +6,7 @@
 mod builder;
 pub mod directives;
 mod front_matter;
+pub mod literals;
 pub mod safety;
 mod slug;
 
@@ -109,6 +110,7 @@ pub fn parse_report(
         labels: builder.labels,
         assets: src.assets.clone(),
         source: file.path.clone(),
+        literals: builder.literals,
         front,
     };
     (Some(report), diags)

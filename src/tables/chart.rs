@@ -14,7 +14,7 @@ use super::chart_data::{self, Here};
 use super::{Env, chart_spec, notes};
 use crate::charts::{self, Chart, ChartSpec, ChartWords, Context, Figure, Kind, Theme, Unit};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::disclosure::{self, Format};
+use crate::disclosure::{self, Format, Published};
 use crate::locale::Locale;
 use crate::model::{Element, Node, ParsedReport, ThemeSource, View};
 use crate::render::escape;
@@ -96,7 +96,11 @@ fn is_chart(node: &Node) -> bool {
 impl Env<'_> {
     /// Runs the query of a chart element and draws it: the figure's view, title, source,
     /// note and download.
-    pub(super) fn chart(&self, el: &mut Element, kit: &Charting) -> Result<(), Vec<Diagnostic>> {
+    pub(super) fn chart(
+        &self,
+        el: &mut Element,
+        kit: &Charting,
+    ) -> Result<Option<Published>, Vec<Diagnostic>> {
         let words = self.words;
         let g = el.generated.as_mut().expect("a chart element");
         let d = chart_spec::parse(&g.yaml, &g.file, g.origin, g.pos)?;
@@ -121,7 +125,7 @@ impl Env<'_> {
         spec.illustrative |= meta.illustrative;
         // Without the locale's chart words the locale file has an error already.
         let Some(chart_words) = kit.words.get(&words.locale.lang) else {
-            return Ok(());
+            return Ok(None);
         };
         let figure = Figure {
             id: &el.anchor,
@@ -145,7 +149,7 @@ impl Env<'_> {
             html: html(&chart, chart_words, &el.anchor),
         });
         g.download = Some(super::download(&t, &el.anchor, g, words)?);
-        Ok(())
+        Ok(Some(t))
     }
 }
 

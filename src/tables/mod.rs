@@ -28,6 +28,7 @@ mod words;
 
 use std::path::Path;
 
+use crate::changes::{self, ElementSnapshot, ReportSnapshot};
 use crate::config::FormatConfig;
 use crate::data::store::Store;
 use crate::data::{DatasetMeta, Source};
@@ -59,14 +60,18 @@ pub fn expand(
     report: &mut ParsedReport,
     site: &Site,
     locale: &Locale,
-) -> (ReportValues, Diagnostics) {
+) -> (ReportValues, ReportSnapshot, Diagnostics) {
     let mut diags = Diagnostics::new();
+    let mut snapshot = ReportSnapshot {
+        title: report.front.title.clone(),
+        ..ReportSnapshot::default()
+    };
     let elements = report
         .nodes
         .iter()
         .any(|n| matches!(n, Node::Element(el) if is_data(el)));
     if !elements && report.front.values.is_empty() {
-        return (ReportValues::default(), diags);
+        return (ReportValues::default(), snapshot, diags);
     }
     let words = match Words::new(locale, site.format) {
         Ok(words) => words,
@@ -79,7 +84,7 @@ pub fn expand(
                 )
                 .help("add the word under `words:` in the theme's locale file (see themes/default/locales/)"),
             );
-            return (ReportValues::default(), diags);
+            return (ReportValues::default(), snapshot, diags);
         }
     };
     let env = Env {
@@ -100,13 +105,16 @@ pub fn expand(
         let done = match (chart, site.charts) {
             (true, Some(kit)) => env.chart(el, kit),
             // Without a chart theme the theme's stylesheet has an error already.
-            (true, None) => Ok(()),
-            (false, _) => env
-                .table(el)
-                .map(|t| values.add_table(&el.anchor, &t, &words)),
+            (true, None) => Ok(None),
+            (false, _) => env.table(el).map(|t| {
+                values.add_table(&el.anchor, &t, &words);
+                Some(t)
+            }),
         };
-        if let Err(d) = done {
-            diags.extend(d);
+        match done {
+            Ok(Some(t)) => snapshot.elements.push(published(el, &t, &words)),
+            Ok(None) => {}
+            Err(d) => diags.extend(d),
         }
     }
     let origin = crate::markdown::FRONT_MATTER_ORIGIN;
@@ -125,14 +133,27 @@ pub fn expand(
             ])
         };
         match text {
-            Ok(text) => values.add_named(&name.value, Some(text)),
+            Ok(cell) => {
+                values.add_named(&name.value, Some(cell.text.clone()));
+                snapshot.values.insert(name.value.clone(), cell);
+            }
             Err(d) => {
                 values.add_named(&name.value, None);
                 diags.extend(d);
             }
         }
     }
-    (values, diags)
+    (values, snapshot, diags)
+}
+
+/// What element `el` published from `t`, for `changes`.
+fn published(el: &Element, t: &Published, words: &Words) -> ElementSnapshot {
+    let word = words.locale.word(el.kind.word_keys().0);
+    let label = format!("{word} {}", el.number);
+    let directive = el.generated.as_ref().map_or("", |g| g.directive.as_str());
+    ElementSnapshot::of_table(&el.anchor, directive, label, &el.title, t, |r, c| {
+        words.cell_text(t, r, c)
+    })
 }
 
 /// The rules for `report`: the site's, tightened by the report's `disclosure:`.
@@ -180,12 +201,15 @@ impl Env<'_> {
     }
 
     /// The text of one named value.
-    fn value(&self, query: &Query, file: &Path) -> Result<String, Vec<Diagnostic>> {
+    fn value(&self, query: &Query, file: &Path) -> Result<changes::Cell, Vec<Diagnostic>> {
         let ((t, col), _) = self.run(query, file, |data, ctx| query.run_value(data, ctx))?;
         let row = (0..t.row_count())
             .find(|&r| t.row_kind(r) == RowKind::Body)
             .unwrap_or(0);
-        Ok(self.words.inline_text(&t, row, col))
+        Ok(changes::Cell {
+            text: self.words.inline_text(&t, row, col),
+            state: changes::State::of(t.cell(row, col)),
+        })
     }
 
     /// Runs the query of a data-form element and fills its view, title, source, note and

@@ -65,7 +65,7 @@ fn run(index: &str) -> (ParsedReport, ReportValues, Vec<Diagnostic>) {
         format: config.format,
         charts: None,
     };
-    let (values, d) = expand(&mut report, &site, &locales["da"]);
+    let (values, _, d) = expand(&mut report, &site, &locales["da"]);
     (report, values, d.into_sorted())
 }
 

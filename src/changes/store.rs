@@ -1,0 +1,165 @@
+//! The state folder of `changes`: `<root>/.evalpress/changes/<output>/` holds the snapshot of
+//! the last published build (`current.json`), the one before it with different numbers
+//! (`previous.json`), and the diff between them (`changes.json`, `changes.md`).
+//!
+//! Part of the `changes` stage; the only file I/O it does. Written only after a build was
+//! published; each file is written beside its place and renamed over it. Never writes into the
+//! published output or the sources.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::diff::{Diff, diff};
+use super::{Snapshot, markdown};
+
+pub const CURRENT: &str = "current.json";
+pub const PREVIOUS: &str = "previous.json";
+pub const CHANGES_JSON: &str = "changes.json";
+pub const CHANGES_MD: &str = "changes.md";
+
+/// The state folder for builds of `root` into `out`: one per output folder, so a build
+/// elsewhere (`--out`) does not mix baselines.
+pub fn state_dir(root: &Path, out: &Path) -> PathBuf {
+    let rel = out.strip_prefix(root).unwrap_or(out);
+    let key: String = rel
+        .to_string_lossy()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let key = key.trim_matches('-');
+    let key = if key.is_empty() { "out" } else { key };
+    root.join(".evalpress").join("changes").join(key)
+}
+
+/// The snapshots kept in `dir`: (the last published, the one before it). A file that is
+/// missing is `None`; one that cannot be read is an error naming it.
+pub fn snapshots(dir: &Path) -> Result<(Option<Snapshot>, Option<Snapshot>), String> {
+    Ok((read(&dir.join(CURRENT))?, read(&dir.join(PREVIOUS))?))
+}
+
+/// The snapshot the prose of `new` is checked against: the newest kept one with different
+/// numbers, so a rebuild after fixing the prose still finds what the new data changed.
+pub fn baseline<'a>(
+    kept: &'a (Option<Snapshot>, Option<Snapshot>),
+    new: &Snapshot,
+) -> Option<&'a Snapshot> {
+    match kept {
+        (Some(current), previous) if current == new => previous.as_ref(),
+        (current, _) => current.as_ref(),
+    }
+}
+
+/// Records the snapshot of a build just published and returns the diff from the previous
+/// build with different numbers. A build with the same numbers as the last one keeps the diff
+/// that is there, so `evalpress changes` still lists what the last data change did.
+pub fn record(dir: &Path, new: &Snapshot) -> Result<Diff, String> {
+    let (current, previous) = snapshots(dir)?;
+    let (older, rotate) = match current {
+        Some(c) if c == *new => (previous, false),
+        c => (c, true),
+    };
+    let d = diff(older.as_ref(), new);
+    std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    if rotate {
+        match &older {
+            Some(old) => write(&dir.join(PREVIOUS), old)?,
+            None => remove(&dir.join(PREVIOUS))?,
+        }
+        write(&dir.join(CURRENT), new)?;
+    }
+    write(&dir.join(CHANGES_JSON), &d)?;
+    write_text(&dir.join(CHANGES_MD), &markdown(&d))?;
+    Ok(d)
+}
+
+/// The diff the last build recorded.
+pub fn last_diff(dir: &Path) -> Result<Option<Diff>, String> {
+    read(&dir.join(CHANGES_JSON))
+}
+
+/// Reads a JSON file written by this module; `None` when it does not exist.
+pub fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, String> {
+    let text = match crate::load::read_to_string_capped(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("{} is not a snapshot evalpress wrote: {e}", path.display()))
+}
+
+fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(value).map_err(|e| failed(path, e))?;
+    write_text(path, &(json + "\n"))
+}
+
+fn write_text(path: &Path, text: &str) -> Result<(), String> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).map_err(|e| failed(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| failed(path, e))
+}
+
+fn remove(path: &Path) -> Result<(), String> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(failed(path, e)),
+        _ => Ok(()),
+    }
+}
+
+fn failed(path: &Path, e: impl std::fmt::Display) -> String {
+    format!("cannot write {}: {e}", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_output_folder_has_its_own_state() {
+        let root = Path::new("/site");
+        let a = state_dir(root, &root.join("public"));
+        let b = state_dir(root, Path::new("/tmp/Other Out"));
+        assert_eq!(a, root.join(".evalpress/changes/public"));
+        assert_eq!(b, root.join(".evalpress/changes/tmp-other-out"));
+        assert_eq!(state_dir(root, root), root.join(".evalpress/changes/out"));
+    }
+
+    #[test]
+    fn a_rebuild_with_the_same_numbers_keeps_the_last_diff() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        let mut one = Snapshot::default();
+        one.reports.insert("r".into(), Default::default());
+        let first = record(&dir, &one).unwrap();
+        assert!(!first.baseline);
+        let mut two = one.clone();
+        two.reports.get_mut("r").unwrap().title = "T".into();
+        two.reports.insert("s".into(), Default::default());
+        let second = record(&dir, &two).unwrap();
+        assert!(second.baseline);
+        assert_eq!(second.reports.len(), 1, "{second:?}");
+        let again = record(&dir, &two).unwrap();
+        assert_eq!(again, second);
+        assert_eq!(last_diff(&dir).unwrap(), Some(second));
+        let kept = snapshots(&dir).unwrap();
+        assert_eq!(baseline(&kept, &two), Some(&one));
+    }
+
+    #[test]
+    fn a_broken_state_file_is_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join(CURRENT), "{").unwrap();
+        let e = snapshots(tmp.path()).unwrap_err();
+        assert!(e.contains("current.json is not a snapshot"), "{e}");
+    }
+}
