@@ -371,7 +371,7 @@ fn quiet_prints_nothing_on_success() {
     // Without it, a one-line summary.
     let run = evalpress(&site, &["build", "--out", out.to_str().unwrap()]);
     assert_success(&run);
-    assert!(stderr(&run).contains("built 1 report"), "{}", stderr(&run));
+    assert!(stderr(&run).contains("1 rapport, "), "{}", stderr(&run));
     // Quiet still prints warnings and errors.
     fs::write(site.join("content/eksempel/99-udkast.md"), "# Udkast\n").unwrap();
     let run = evalpress(&site, &["build", "--quiet", "--out", out.to_str().unwrap()]);

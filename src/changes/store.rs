@@ -1,4 +1,4 @@
-//! The state folder of `changes`: `<root>/.evalpress/changes/<output>/` holds the snapshot of
+//! The state folder of `changes`: `<root>/.evalpress/changes/<output>/` (see [`state_dir`]) holds the snapshot of
 //! the last published build (`current.json`), the one before it with different numbers
 //! (`previous.json`), and the diff between them (`changes.json`, `changes.md`).
 //!
@@ -21,9 +21,20 @@ pub const CHANGES_JSON: &str = "changes.json";
 pub const CHANGES_MD: &str = "changes.md";
 
 /// The state folder for builds of `root` into `out`: one per output folder, so a build
-/// elsewhere (`--out`) does not mix baselines.
+/// elsewhere (`--out`) does not mix baselines. For an output inside the site it is
+/// `<root>/.evalpress/changes/<out path>/`; for one outside, `.<out name>.evalpress-changes/`
+/// beside it (where the swap keeps `.<out>.evalpress-old`), so builds into temporary folders
+/// leave nothing in the site.
 pub fn state_dir(root: &Path, out: &Path) -> PathBuf {
-    let rel = out.strip_prefix(root).unwrap_or(out);
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, out_abs) = (abs(root), abs(out));
+    let Ok(rel) = out_abs.strip_prefix(&root_abs) else {
+        let name = out_abs
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let parent = out_abs.parent().unwrap_or(Path::new("/"));
+        return parent.join(format!(".{name}.evalpress-changes"));
+    };
     let key: String = rel
         .to_string_lossy()
         .chars()
@@ -128,10 +139,24 @@ mod tests {
     fn each_output_folder_has_its_own_state() {
         let root = Path::new("/site");
         let a = state_dir(root, &root.join("public"));
-        let b = state_dir(root, Path::new("/tmp/Other Out"));
+        let b = state_dir(root, &root.join("build/Preview site"));
         assert_eq!(a, root.join(".evalpress/changes/public"));
-        assert_eq!(b, root.join(".evalpress/changes/tmp-other-out"));
+        assert_eq!(b, root.join(".evalpress/changes/build-preview-site"));
         assert_eq!(state_dir(root, root), root.join(".evalpress/changes/out"));
+        // Outside the site: beside the output folder.
+        assert_eq!(
+            state_dir(root, Path::new("/tmp/x/out")),
+            Path::new("/tmp/x/.out.evalpress-changes")
+        );
+        // The same folder named relatively or absolutely has the same state.
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            state_dir(Path::new("."), Path::new("public")),
+            state_dir(&here, &here.join("public"))
+                .strip_prefix(&here)
+                .map(|p| Path::new(".").join(p))
+                .unwrap()
+        );
     }
 
     #[test]

@@ -1,0 +1,270 @@
+//! `evalpress changes` and the stale-prose check, through the real binary.
+//!
+//! `tests/sites/changes/site/` is built, then `tests/sites/changes/v2/` (a new extract of
+//! `data/forloeb.csv` and a report that swaps a chart for a table) is copied over it and the
+//! site is built again: the diagnostics of both builds and the `changes` output in every format
+//! are pinned in `tests/sites/changes/expected/`. `tests/sites/stale-prose/` holds literal
+//! numbers that equal published values, in true hits and in traps (quotations, code, headings,
+//! references, dates, ranges, ordinals, list numbers, links, small numbers); its warnings are
+//! pinned in `expected-warnings.txt`. `EVALPRESS_BLESS=1 cargo test --test changes` rewrites
+//! the pinned files; review the diff before committing.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::run::{copy_dir, evalpress, stderr, stdout};
+
+fn sites() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites")
+}
+
+/// Compares `actual` with the pinned file `name` in `dir` (or rewrites it when blessing).
+fn pinned(dir: &Path, name: &str, actual: &str) {
+    let path = dir.join(name);
+    if std::env::var_os("EVALPRESS_BLESS").is_some() {
+        fs::create_dir_all(dir).unwrap();
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with EVALPRESS_BLESS=1", path.display()));
+    assert_eq!(actual, expected, "{} differs", path.display());
+}
+
+/// The diagnostics of a successful run: stderr without the closing summary and the changes
+/// line (which hold the time).
+fn diagnostics(run: &Output) -> String {
+    assert!(run.status.success(), "{}", stderr(run));
+    let err = stderr(run);
+    let lines: Vec<&str> = err.lines().collect();
+    let keep = lines
+        .iter()
+        .position(|l| l.starts_with("1 rapport,"))
+        .unwrap_or_else(|| panic!("no summary line:\n{err}"));
+    lines[..keep].iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// The fixture site copied into `tmp`, built once from the first extract.
+fn first_build(tmp: &Path) -> (PathBuf, Output) {
+    let site = tmp.join("site");
+    copy_dir(&sites().join("changes/site"), &site);
+    let run = evalpress(&site, &["build"]);
+    (site, run)
+}
+
+fn second_build(site: &Path) -> Output {
+    copy_dir(&sites().join("changes/v2"), site);
+    evalpress(site, &["build"])
+}
+
+fn changes(site: &Path, args: &[&str]) -> String {
+    let mut all = vec!["changes"];
+    all.extend_from_slice(args);
+    let run = evalpress(site, &all);
+    assert!(run.status.success(), "{}", stderr(&run));
+    stdout(&run)
+}
+
+#[test]
+fn changes_between_two_extracts_are_pinned() {
+    let expected = sites().join("changes/expected");
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, run) = first_build(tmp.path());
+    pinned(&expected, "build-1.txt", &diagnostics(&run));
+    assert!(
+        stderr(&run).contains("changes: first build into this folder"),
+        "{}",
+        stderr(&run)
+    );
+    // The first build has no baseline, and says so rather than "nothing changed".
+    assert_eq!(
+        changes(&site, &[]),
+        "No earlier build to compare with: this is the first build into this output folder.\n"
+    );
+
+    let run = second_build(&site);
+    pinned(&expected, "build-2.txt", &diagnostics(&run));
+    assert!(
+        stderr(&run).contains("changes: 18 change(s) in 1 report(s)"),
+        "{}",
+        stderr(&run)
+    );
+    let text = changes(&site, &[]);
+    pinned(&expected, "changes.txt", &text);
+    let md = changes(&site, &["--format", "markdown"]);
+    pinned(&expected, "changes.md", &md);
+    let json = changes(&site, &["--format", "json"]);
+    pinned(&expected, "changes.json", &json);
+    // The build wrote the same review files into the state folder.
+    let state = site.join(".evalpress/changes/public");
+    assert_eq!(fs::read_to_string(state.join("changes.md")).unwrap(), md);
+    let kept: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(state.join("changes.json")).unwrap()).unwrap();
+    assert_eq!(
+        kept,
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    );
+    // The lines the issue asks for.
+    for line in [
+        "  Tabel 1, Aarhus, Andel: 4,7 → 5,1\n",
+        "  Tabel 1, I alt, Påbegyndt: 599 → 612\n",
+        "  Tabel 1, Odense, Påbegyndt: 79 → × (newly hidden)\n",
+        "  Tabel 1, Kolding, Påbegyndt: 0 (removed)\n",
+        "  Tabel 2 Målgruppen pr. kommune: added\n",
+        "  Figur 1 Påbegyndte pr. kommune: removed\n",
+        "  [=aarhus]: 120 → 130\n",
+    ] {
+        assert!(text.contains(line), "no `{line}` in:\n{text}");
+    }
+}
+
+#[test]
+fn a_rebuild_with_the_same_numbers_keeps_the_list_and_the_stale_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, _) = first_build(tmp.path());
+    second_build(&site);
+    let before = changes(&site, &[]);
+    let run = evalpress(&site, &["build"]);
+    assert!(
+        stderr(&run).contains("warning: the text says 599; the data now gives 612"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(changes(&site, &[]), before);
+    // `check` reads the same baseline and writes nothing.
+    let run = evalpress(&site, &["check"]);
+    assert!(
+        stderr(&run).contains("warning: the text says 599; the data now gives 612"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(changes(&site, &[]), before);
+}
+
+#[test]
+fn a_revealed_cell_and_since_an_older_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, _) = first_build(tmp.path());
+    let first = tmp.path().join("first.json");
+    fs::copy(site.join(".evalpress/changes/public/current.json"), &first).unwrap();
+    second_build(&site);
+    // Back to the first extract: Odense is shown again.
+    copy_dir(&sites().join("changes/site"), &site);
+    let run = evalpress(&site, &["build"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = changes(&site, &[]);
+    assert!(
+        text.contains("  Tabel 1, Odense, Påbegyndt: × → 79 (revealed)\n"),
+        "{text}"
+    );
+    // Against the first build's snapshot nothing changed.
+    let since = changes(&site, &["--since", first.to_str().unwrap()]);
+    assert_eq!(since, "Nothing changed since the previous build.\n");
+}
+
+#[test]
+fn a_failed_build_and_another_output_folder_keep_their_own_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, _) = first_build(tmp.path());
+    let state = site.join(".evalpress/changes/public");
+    let current = fs::read(state.join("current.json")).unwrap();
+    // A new extract with a broken row: the build fails and nothing is recorded.
+    fs::write(
+        site.join("data/forloeb.csv"),
+        "Kommune;Antal;Målgruppe\nAarhus;130\n",
+    )
+    .unwrap();
+    let run = evalpress(&site, &["build"]);
+    assert!(!run.status.success(), "{}", stderr(&run));
+    assert_eq!(fs::read(state.join("current.json")).unwrap(), current);
+    assert!(changes(&site, &[]).starts_with("No earlier build"));
+    // A build elsewhere has its own baseline, kept beside that folder.
+    copy_dir(&sites().join("changes/v2"), &site);
+    let other = tmp.path().join("other");
+    let run = evalpress(&site, &["build", "--out", other.to_str().unwrap()]);
+    assert!(
+        stderr(&run).contains("first build into this folder"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(
+        tmp.path()
+            .join(".other.evalpress-changes/current.json")
+            .is_file()
+    );
+    let out = other.to_str().unwrap();
+    assert!(changes(&site, &["--out", out]).starts_with("No earlier build"));
+    // Asking before any build is an error with a way out.
+    let empty = tmp.path().join("nowhere");
+    let run = evalpress(&site, &["changes", "--out", empty.to_str().unwrap()]);
+    assert!(!run.status.success());
+    assert!(
+        stderr(&run).contains("help: run `evalpress build` first"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn a_broken_state_file_is_a_warning_that_says_what_to_delete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, _) = first_build(tmp.path());
+    fs::write(
+        site.join(".evalpress/changes/public/current.json"),
+        "{ not json",
+    )
+    .unwrap();
+    let run = evalpress(&site, &["check"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("warning: the previous build's numbers cannot be read"),
+        "{err}"
+    );
+    assert!(err.contains("help: delete .evalpress/changes/"), "{err}");
+}
+
+#[test]
+fn stale_prose_true_hits_and_traps_are_pinned() {
+    let site = sites().join("stale-prose");
+    let run = evalpress(&site, &["check"]);
+    pinned(&site, "expected-warnings.txt", &diagnostics(&run));
+    assert!(!site.join(".evalpress").exists(), "check wrote state");
+    // Bound and typed numbers: only the typed ones of the first paragraph are flagged.
+    let err = stderr(&run);
+    assert!(
+        err.lines()
+            .filter(|l| l.contains(": warning: "))
+            .all(|l| l.starts_with("content/rapport/index.md:15:")
+                || l.starts_with("content/rapport/index.md:16:")),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_closing_summary_counts_reports_tables_and_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, run) = first_build(tmp.path());
+    let err = stderr(&run);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("1 rapport, "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        line.starts_with("1 rapport, 1 tabel, 1 figur på "),
+        "{line}"
+    );
+    assert!(line.ends_with("; 1 advarsel"), "{line}");
+    // --quiet prints the problems only.
+    let site = tmp.path().join("site");
+    let run = evalpress(&site, &["build", "--quiet"]);
+    assert!(!stderr(&run).contains("rapport,"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("warning: the number 599"),
+        "{}",
+        stderr(&run)
+    );
+}
