@@ -60,6 +60,15 @@ fn second_build(site: &Path) -> Output {
     evalpress(site, &["build"])
 }
 
+/// Asserts that the run's stderr contains `text`.
+fn says(run: &Output, text: &str) {
+    assert!(
+        stderr(run).contains(text),
+        "no `{text}` in:\n{}",
+        stderr(run)
+    );
+}
+
 fn changes(site: &Path, args: &[&str]) -> String {
     let mut all = vec!["changes"];
     all.extend_from_slice(args);
@@ -74,11 +83,7 @@ fn changes_between_two_extracts_are_pinned() {
     let tmp = tempfile::tempdir().unwrap();
     let (site, run) = first_build(tmp.path());
     pinned(&expected, "build-1.txt", &diagnostics(&run));
-    assert!(
-        stderr(&run).contains("changes: first build into this folder"),
-        "{}",
-        stderr(&run)
-    );
+    says(&run, "changes: first build into this folder");
     // The first build has no baseline, and says so rather than "nothing changed".
     assert_eq!(
         changes(&site, &[]),
@@ -87,11 +92,7 @@ fn changes_between_two_extracts_are_pinned() {
 
     let run = second_build(&site);
     pinned(&expected, "build-2.txt", &diagnostics(&run));
-    assert!(
-        stderr(&run).contains("changes: 18 change(s) in 1 report(s)"),
-        "{}",
-        stderr(&run)
-    );
+    says(&run, "changes: 18 change(s) in 1 report(s)");
     let text = changes(&site, &[]);
     pinned(&expected, "changes.txt", &text);
     let md = changes(&site, &["--format", "markdown"]);
@@ -128,19 +129,11 @@ fn a_rebuild_with_the_same_numbers_keeps_the_list_and_the_stale_warning() {
     second_build(&site);
     let before = changes(&site, &[]);
     let run = evalpress(&site, &["build"]);
-    assert!(
-        stderr(&run).contains("warning: the text says 599; the data now gives 612"),
-        "{}",
-        stderr(&run)
-    );
+    says(&run, "warning: the text says 599; the data now gives 612");
     assert_eq!(changes(&site, &[]), before);
     // `check` reads the same baseline and writes nothing.
     let run = evalpress(&site, &["check"]);
-    assert!(
-        stderr(&run).contains("warning: the text says 599; the data now gives 612"),
-        "{}",
-        stderr(&run)
-    );
+    says(&run, "warning: the text says 599; the data now gives 612");
     assert_eq!(changes(&site, &[]), before);
 }
 
@@ -185,11 +178,7 @@ fn a_failed_build_and_another_output_folder_keep_their_own_state() {
     copy_dir(&sites().join("changes/v2"), &site);
     let other = tmp.path().join("other");
     let run = evalpress(&site, &["build", "--out", other.to_str().unwrap()]);
-    assert!(
-        stderr(&run).contains("first build into this folder"),
-        "{}",
-        stderr(&run)
-    );
+    says(&run, "first build into this folder");
     assert!(
         tmp.path()
             .join(".other.evalpress-changes/current.json")
@@ -201,11 +190,7 @@ fn a_failed_build_and_another_output_folder_keep_their_own_state() {
     let empty = tmp.path().join("nowhere");
     let run = evalpress(&site, &["changes", "--out", empty.to_str().unwrap()]);
     assert!(!run.status.success());
-    assert!(
-        stderr(&run).contains("help: run `evalpress build` first"),
-        "{}",
-        stderr(&run)
-    );
+    says(&run, "help: run `evalpress build` first");
 }
 
 #[test]
@@ -262,9 +247,5 @@ fn the_closing_summary_counts_reports_tables_and_figures() {
     let site = tmp.path().join("site");
     let run = evalpress(&site, &["build", "--quiet"]);
     assert!(!stderr(&run).contains("rapport,"), "{}", stderr(&run));
-    assert!(
-        stderr(&run).contains("warning: the number 599"),
-        "{}",
-        stderr(&run)
-    );
+    says(&run, "warning: the number 599");
 }

@@ -240,3 +240,68 @@ fn values(old: &BTreeMap<String, Cell>, new: &BTreeMap<String, Cell>) -> Vec<Val
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(cells: &[(&str, &str, State)]) -> ReportSnapshot {
+        ReportSnapshot {
+            title: "R".into(),
+            elements: vec![ElementSnapshot {
+                anchor: "t".into(),
+                directive: "table".into(),
+                label: "Tabel 1".into(),
+                title: "T".into(),
+                cells: cells
+                    .iter()
+                    .map(|(row, text, state)| CellSnapshot {
+                        row: row.to_string(),
+                        column: "Antal".into(),
+                        cell: Cell {
+                            text: text.to_string(),
+                            state: *state,
+                        },
+                    })
+                    .collect(),
+            }],
+            values: BTreeMap::new(),
+        }
+    }
+
+    fn site(r: ReportSnapshot) -> Snapshot {
+        Snapshot {
+            reports: [("r".to_string(), r)].into(),
+        }
+    }
+
+    #[test]
+    fn hidden_stays_hidden_and_rows_with_the_same_name_match_in_order() {
+        use State::{Hidden, Value};
+        let old = site(table(&[
+            ("A", "×", Hidden),
+            ("B", "4", Value),
+            ("B", "5", Value),
+        ]));
+        let new = site(table(&[
+            ("A", "×", Hidden),
+            ("B", "4", Value),
+            ("B", "6", Value),
+        ]));
+        let d = diff(Some(&old), &new);
+        let cells = &d.reports[0].elements[0].cells;
+        assert_eq!(cells.len(), 1, "{cells:?}");
+        assert_eq!(cells[0].new.as_ref().unwrap().text, "6");
+        assert!(diff(Some(&old), &old).is_empty());
+        assert!(!diff(None, &old).baseline);
+    }
+
+    #[test]
+    fn a_new_report_lists_its_elements_as_added() {
+        let d = diff(Some(&Snapshot::default()), &site(table(&[])));
+        assert_eq!(d.reports[0].status, Status::Added);
+        assert_eq!(d.reports[0].elements[0].status, Status::Added);
+        let gone = diff(Some(&site(table(&[]))), &Snapshot::default());
+        assert_eq!(gone.reports[0].status, Status::Removed);
+    }
+}

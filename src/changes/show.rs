@@ -22,6 +22,17 @@ struct Line {
     kind: &'static str,
 }
 
+/// The heads of the table of changes, in the order of [`Line::cells`].
+const HEADS: [&str; 5] = ["Element", "Row, column", "Before", "Now", "Change"];
+
+impl Line {
+    /// The row's cells, each passed through `f` (escaping for the target format).
+    fn cells(&self, f: impl Fn(&str) -> String) -> String {
+        let cells = [&self.element, &self.place, &self.old, &self.new, self.kind];
+        cells.map(|c| f(c)).join("")
+    }
+}
+
 fn kind_word(kind: ChangeKind) -> &'static str {
     match kind {
         ChangeKind::Changed => "changed",
@@ -144,16 +155,11 @@ pub fn markdown(diff: &Diff) -> String {
     }
     for r in &diff.reports {
         out.push_str(&format!("## {}\n\n", md_cell(&report_heading(r))));
-        out.push_str("| Element | Row, column | Before | Now | Change |\n|---|---|---|---|---|\n");
+        let heads: String = HEADS.map(|h| format!("| {h} ")).join("");
+        out.push_str(&format!("{heads}|\n{}|\n", "|---".repeat(HEADS.len())));
         for l in lines(r) {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
-                md_cell(&l.element),
-                md_cell(&l.place),
-                md_cell(&l.old),
-                md_cell(&l.new),
-                l.kind
-            ));
+            out.push_str(&l.cells(|c| format!("| {} ", md_cell(c))));
+            out.push_str("|\n");
         }
         out.push('\n');
     }
@@ -169,21 +175,127 @@ pub fn html(diff: &Diff) -> String {
         return out + &format!("<p>{}</p></section>", escape(why));
     }
     for r in &diff.reports {
+        let heads: String = HEADS
+            .map(|h| format!("<th scope=\"col\">{h}</th>"))
+            .join("");
         out.push_str(&format!(
-            "<h2>{}</h2><table><thead><tr><th scope=\"col\">Element</th><th scope=\"col\">Row, column</th><th scope=\"col\">Before</th><th scope=\"col\">Now</th><th scope=\"col\">Change</th></tr></thead><tbody>",
+            "<h2>{}</h2><table><thead><tr>{heads}</tr></thead><tbody>",
             escape(&report_heading(r))
         ));
         for l in lines(r) {
-            out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&l.element),
-                escape(&l.place),
-                escape(&l.old),
-                escape(&l.new),
-                l.kind
-            ));
+            let cells = l.cells(|c| format!("<td>{}</td>", escape(c)));
+            out.push_str(&format!("<tr>{cells}</tr>"));
         }
         out.push_str("</tbody></table>");
     }
     out + "</section>"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::diff::{CellChange, ElementDiff, ReportDiff, ValueChange};
+    use super::super::{Cell, State};
+    use super::*;
+
+    fn cell(text: &str, state: State) -> Option<Cell> {
+        Some(Cell {
+            text: text.into(),
+            state,
+        })
+    }
+
+    fn diff() -> Diff {
+        let change = |row: &str, kind, old, new| CellChange {
+            row: row.into(),
+            column: "Andel | <b>".into(),
+            kind,
+            old,
+            new,
+        };
+        Diff {
+            baseline: true,
+            reports: vec![ReportDiff {
+                slug: "r".into(),
+                title: "<script>R</script>".into(),
+                status: Status::Changed,
+                elements: vec![
+                    ElementDiff {
+                        anchor: "t".into(),
+                        label: "Tabel 2".into(),
+                        title: "T".into(),
+                        status: Status::Changed,
+                        cells: vec![
+                            change(
+                                "Projektkommuner under ét",
+                                ChangeKind::Changed,
+                                cell("5,0", State::Value),
+                                cell("5,2", State::Value),
+                            ),
+                            change(
+                                "B",
+                                ChangeKind::Hidden,
+                                cell("12", State::Value),
+                                cell("×", State::Hidden),
+                            ),
+                            change("C", ChangeKind::Added, None, cell("7", State::Value)),
+                        ],
+                    },
+                    ElementDiff {
+                        anchor: "f".into(),
+                        label: "Figur 1".into(),
+                        title: "F".into(),
+                        status: Status::Removed,
+                        cells: vec![],
+                    },
+                ],
+                values: vec![ValueChange {
+                    name: "andel".into(),
+                    kind: ChangeKind::Revealed,
+                    old: cell("×", State::Hidden),
+                    new: cell("4 pct.", State::Value),
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn text_has_one_line_per_change() {
+        assert_eq!(
+            text(&diff()),
+            "Changes since the previous build:\n\n<script>R</script> (r)\n  Tabel 2, Projektkommuner under ét, Andel | <b>: 5,0 → 5,2\n  Tabel 2, B, Andel | <b>: 12 → × (newly hidden)\n  Tabel 2, C, Andel | <b>: 7 (added)\n  Figur 1 F: removed\n  [=andel]: × → 4 pct. (revealed)\n"
+        );
+        assert!(text(&Diff::default()).starts_with("No earlier build"));
+        let nothing = Diff {
+            baseline: true,
+            reports: vec![],
+        };
+        assert_eq!(
+            text(&nothing),
+            "Nothing changed since the previous build.\n"
+        );
+    }
+
+    #[test]
+    fn markdown_and_html_escape_what_comes_from_the_data() {
+        let md = markdown(&diff());
+        assert!(
+            md.contains(
+                "| Tabel 2 | Projektkommuner under ét, Andel \\| <b> | 5,0 | 5,2 | changed |\n"
+            ),
+            "{md}"
+        );
+        let html = html(&diff());
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<h2>&lt;script&gt;R&lt;/script&gt; (r)</h2>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td>12</td><td>×</td><td>newly hidden</td>"),
+            "{html}"
+        );
+    }
 }
