@@ -29,7 +29,7 @@ impl Line {
     /// The row's cells, each passed through `f` (escaping for the target format).
     fn cells(&self, f: impl Fn(&str) -> String) -> String {
         let cells = [&self.element, &self.place, &self.old, &self.new, self.kind];
-        cells.map(|c| f(c)).join("")
+        cells.map(f).join("")
     }
 }
 
