@@ -158,7 +158,8 @@ fn record_changes(
     diags: &mut Diagnostics,
 ) -> Option<changes::Diff> {
     let dir = changes::store::state_dir(&opts.root, out);
-    changes::store::record(&dir, snapshot)
+    changes::store::prune(&opts.root);
+    changes::store::record(&dir, out, snapshot)
         .map_err(|why| {
             diags.push(
                 Diagnostic::warning(".evalpress", Pos::FILE, format!("the list of changes was not updated: {why}"))

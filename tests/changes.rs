@@ -174,16 +174,26 @@ fn a_failed_build_and_another_output_folder_keep_their_own_state() {
     assert!(!run.status.success(), "{}", stderr(&run));
     assert_eq!(fs::read(state.join("current.json")).unwrap(), current);
     assert!(changes(&site, &[]).starts_with("No earlier build"));
-    // A build elsewhere has its own baseline, kept beside that folder.
+    // A build elsewhere has its own baseline, kept in the site, and nothing beside the output.
     copy_dir(&sites().join("changes/v2"), &site);
     let other = tmp.path().join("other");
     let run = evalpress(&site, &["build", "--out", other.to_str().unwrap()]);
     says(&run, "first build into this folder");
+    let kept: Vec<String> = fs::read_dir(site.join(".evalpress/changes"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
     assert!(
-        tmp.path()
-            .join(".other.evalpress-changes/current.json")
-            .is_file()
+        kept.iter().any(|k| k.starts_with("outside-other-")),
+        "{kept:?}"
     );
+    let mut beside: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["other", "site"]);
     let out = other.to_str().unwrap();
     assert!(changes(&site, &["--out", out]).starts_with("No earlier build"));
     // Asking before any build is an error with a way out.

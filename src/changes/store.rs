@@ -1,4 +1,5 @@
-//! The state folder of `changes`: `<root>/.evalpress/changes/<output>/` (see [`state_dir`]) holds the snapshot of
+//! The state folder of `changes`: `<root>/.evalpress/changes/<output>/` (see [`state_dir`])
+//! holds the snapshot of
 //! the last published build (`current.json`), the one before it with different numbers
 //! (`previous.json`), and the diff between them (`changes.json`, `changes.md`).
 //!
@@ -22,21 +23,31 @@ pub const CHANGES_MD: &str = "changes.md";
 
 /// The state folder for builds of `root` into `out`: one per output folder, so a build
 /// elsewhere (`--out`) does not mix baselines. For an output inside the site it is
-/// `<root>/.evalpress/changes/<out path>/`; for one outside, `.<out name>.evalpress-changes/`
-/// beside it (where the swap keeps `.<out>.evalpress-old`), so builds into temporary folders
-/// leave nothing in the site.
+/// `<root>/.evalpress/changes/<out path>/`; for one outside, `outside-<name>-<hash of the
+/// path>/` there, which [`prune`] removes once that output folder is gone. Never beside or in
+/// the output, which may be served.
 pub fn state_dir(root: &Path, out: &Path) -> PathBuf {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root_abs, out_abs) = (abs(root), abs(out));
-    let Ok(rel) = out_abs.strip_prefix(&root_abs) else {
-        let name = out_abs
-            .file_name()
-            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        let parent = out_abs.parent().unwrap_or(Path::new("/"));
-        return parent.join(format!(".{name}.evalpress-changes"));
-    };
-    let key: String = rel
-        .to_string_lossy()
+    let base = root.join(".evalpress").join("changes");
+    match out_abs.strip_prefix(&root_abs) {
+        Ok(rel) => base.join(key(&rel.to_string_lossy(), "out")),
+        Err(_) => {
+            let name = out_abs.file_name().unwrap_or_default().to_string_lossy();
+            let hash = fnv1a(out_abs.to_string_lossy().as_bytes());
+            base.join(format!("{OUTSIDE}{}-{hash:016x}", key(&name, "out")))
+        }
+    }
+}
+
+/// The prefix of state folders for outputs outside the site.
+const OUTSIDE: &str = "outside-";
+/// The file in such a state folder that names its output folder.
+const OUTPUT: &str = "output.txt";
+
+/// `text` as a folder name: lowercase ASCII letters, digits, `_` and `-`.
+fn key(text: &str, empty: &str) -> String {
+    let key: String = text
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {
@@ -47,8 +58,32 @@ pub fn state_dir(root: &Path, out: &Path) -> PathBuf {
         })
         .collect();
     let key = key.trim_matches('-');
-    let key = if key.is_empty() { "out" } else { key };
-    root.join(".evalpress").join("changes").join(key)
+    if key.is_empty() { empty } else { key }.to_string()
+}
+
+/// A 64-bit FNV-1a hash: stable across runs and machines, unlike the standard hasher.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Removes the state folders of outputs outside the site whose output folder no longer
+/// exists (temporary builds), so they do not pile up in the site's state folder.
+pub fn prune(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root.join(".evalpress").join("changes")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        let outside = entry.file_name().to_string_lossy().starts_with(OUTSIDE);
+        let Ok(out) = std::fs::read_to_string(dir.join(OUTPUT)) else {
+            continue;
+        };
+        if outside && !Path::new(out.trim_end_matches('\n')).exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
 }
 
 /// The snapshots kept in `dir`: (the last published, the one before it). A file that is
@@ -72,7 +107,7 @@ pub fn baseline<'a>(
 /// Records the snapshot of a build just published and returns the diff from the previous
 /// build with different numbers. A build with the same numbers as the last one keeps the diff
 /// that is there, so `evalpress changes` still lists what the last data change did.
-pub fn record(dir: &Path, new: &Snapshot) -> Result<Diff, String> {
+pub fn record(dir: &Path, out: &Path, new: &Snapshot) -> Result<Diff, String> {
     let (current, previous) = snapshots(dir)?;
     let (older, rotate) = match current {
         Some(c) if c == *new => (previous, false),
@@ -80,6 +115,8 @@ pub fn record(dir: &Path, new: &Snapshot) -> Result<Diff, String> {
     };
     let d = diff(older.as_ref(), new);
     std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    write_text(&dir.join(OUTPUT), &format!("{}\n", out.display()))?;
     if rotate {
         match &older {
             Some(old) => write(&dir.join(PREVIOUS), old)?,
@@ -143,20 +180,39 @@ mod tests {
         assert_eq!(a, root.join(".evalpress/changes/public"));
         assert_eq!(b, root.join(".evalpress/changes/build-preview-site"));
         assert_eq!(state_dir(root, root), root.join(".evalpress/changes/out"));
-        // Outside the site: beside the output folder.
-        assert_eq!(
-            state_dir(root, Path::new("/tmp/x/out")),
-            Path::new("/tmp/x/.out.evalpress-changes")
+        // Outside the site: named by the folder and a hash of its path, in the site.
+        let outside = state_dir(root, Path::new("/tmp/x/Out"));
+        let name = outside.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("outside-out-") && name.len() == 28,
+            "{name}"
         );
-        // The same folder named relatively or absolutely has the same state.
-        let here = std::env::current_dir().unwrap();
-        assert_eq!(
-            state_dir(Path::new("."), Path::new("public")),
-            state_dir(&here, &here.join("public"))
-                .strip_prefix(&here)
-                .map(|p| Path::new(".").join(p))
-                .unwrap()
+        assert_eq!(outside.parent().unwrap(), root.join(".evalpress/changes"));
+        assert_ne!(outside, state_dir(root, Path::new("/tmp/y/Out")));
+        assert_eq!(outside, state_dir(root, Path::new("/tmp/x/Out")));
+    }
+
+    #[test]
+    fn the_state_of_a_removed_outside_output_is_pruned() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, gone, kept) = (
+            tmp.path().join("site"),
+            tmp.path().join("a"),
+            tmp.path().join("b"),
         );
+        fs_dir(&kept);
+        for out in [&gone, &kept, &root.join("public")] {
+            record(&state_dir(&root, out), out, &Snapshot::default()).unwrap();
+        }
+        prune(&root);
+        assert!(!state_dir(&root, &gone).exists());
+        assert!(state_dir(&root, &kept).exists());
+        // Outputs inside the site keep their state even while the folder is deleted.
+        assert!(state_dir(&root, &root.join("public")).exists());
+    }
+
+    fn fs_dir(p: &Path) {
+        std::fs::create_dir_all(p).unwrap();
     }
 
     #[test]
@@ -165,15 +221,16 @@ mod tests {
         let dir = tmp.path().join("s");
         let mut one = Snapshot::default();
         one.reports.insert("r".into(), Default::default());
-        let first = record(&dir, &one).unwrap();
+        let out = tmp.path().join("out");
+        let first = record(&dir, &out, &one).unwrap();
         assert!(!first.baseline);
         let mut two = one.clone();
         two.reports.get_mut("r").unwrap().title = "T".into();
         two.reports.insert("s".into(), Default::default());
-        let second = record(&dir, &two).unwrap();
+        let second = record(&dir, &out, &two).unwrap();
         assert!(second.baseline);
         assert_eq!(second.reports.len(), 1, "{second:?}");
-        let again = record(&dir, &two).unwrap();
+        let again = record(&dir, &out, &two).unwrap();
         assert_eq!(again, second);
         assert_eq!(last_diff(&dir).unwrap(), Some(second));
         let kept = snapshots(&dir).unwrap();
