@@ -274,7 +274,7 @@ fn check_prose(
     let kept = changes::store::snapshots(&dir).unwrap_or_else(|why| {
         diags.push(
             Diagnostic::warning(".evalpress", Pos::FILE, format!("the previous build's numbers cannot be read: {why}"))
-                .help("delete .evalpress/changes/ in the site root; the next build starts a new list of changes"),
+                .help("the next `evalpress build` starts the list of changes afresh (or delete .evalpress/changes/ in the site root)"),
         );
         (None, None)
     });

@@ -394,10 +394,14 @@ fn run_changes(
             return ExitCode::FAILURE;
         }
         Err(why) => {
-            eprintln!(
-                "error: {why}\n  help: delete {} and build again",
-                dir.display()
-            );
+            let help = match since {
+                Some(_) => {
+                    "pass a current.json or previous.json that a build kept in .evalpress/changes/"
+                        .to_string()
+                }
+                None => format!("build again, or delete {} first", dir.display()),
+            };
+            eprintln!("error: {why}\n  help: {help}");
             return ExitCode::FAILURE;
         }
     };

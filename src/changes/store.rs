@@ -105,10 +105,11 @@ pub fn baseline<'a>(
 }
 
 /// Records the snapshot of a build just published and returns the diff from the previous
-/// build with different numbers. A build with the same numbers as the last one keeps the diff
+/// build with different numbers (none when the kept snapshots cannot be read). A build with the same numbers as the last one keeps the diff
 /// that is there, so `evalpress changes` still lists what the last data change did.
 pub fn record(dir: &Path, out: &Path, new: &Snapshot) -> Result<Diff, String> {
-    let (current, previous) = snapshots(dir)?;
+    // Unreadable snapshots were reported by the prose check; this build starts afresh.
+    let (current, previous) = snapshots(dir).unwrap_or_default();
     let (older, rotate) = match current {
         Some(c) if c == *new => (previous, false),
         c => (c, true),
