@@ -222,13 +222,6 @@ fn run(
         progress,
         diags,
     );
-    diags.extend(check_prose(
-        opts, out, &reports, &snapshot, &locales, &config,
-    ));
-    let site_locale = locales.get(&config.locale);
-    outcome.summary = summary::Summary::new(count_elements(&reports), site_locale);
-    outcome.reports = reports.len();
-    outcome.snapshot = snapshot;
     resolve_all(
         &mut reports,
         front_page.as_mut(),
@@ -238,6 +231,19 @@ fn run(
         &config,
         diags,
     );
+    let mut snapshot = snapshot;
+    for r in &reports {
+        if let Some(published) = snapshot.reports.get_mut(&r.slug) {
+            changes::add_resolved_values(r, published);
+        }
+    }
+    diags.extend(check_prose(
+        opts, out, &reports, &snapshot, &locales, &config,
+    ));
+    let site_locale = locales.get(&config.locale);
+    outcome.summary = summary::Summary::new(count_elements(&reports), site_locale);
+    outcome.reports = reports.len();
+    outcome.snapshot = snapshot;
 
     if diags.has_errors() || (opts.strict && diags.warning_count() > 0) {
         return None;

@@ -277,3 +277,26 @@ fn the_closing_summary_counts_reports_tables_and_figures() {
     assert!(!stderr(&run).contains("rapport,"), "{}", stderr(&run));
     says(&run, "warning: the number 599");
 }
+
+#[test]
+fn inline_values_from_ratings_are_listed_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(&sites().join("valid-grids"), &site);
+    let run = evalpress(&site, &["build"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let ratings = site.join("data/models/ratings/fidelitet.yaml");
+    let text = fs::read_to_string(&ratings).unwrap();
+    fs::write(
+        &ratings,
+        text.replace("a: { viden: i meget høj grad,", "a: { viden: i lav grad,"),
+    )
+    .unwrap();
+    let run = evalpress(&site, &["build"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = changes(&site, &[]);
+    assert!(
+        text.contains("  [=ratings:fidelitet/viden/i-hoej-grad+]: 2 → 1\n"),
+        "{text}"
+    );
+}

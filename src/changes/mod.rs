@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::disclosure::{CellView, Published, Role};
+use crate::model::{Node, ParsedReport};
 
 pub use diff::{CellChange, ChangeKind, Diff, ElementDiff, ReportDiff, Status, ValueChange, diff};
 pub use show::{html, markdown, text};
@@ -140,5 +141,34 @@ impl ElementSnapshot {
             title: title.to_string(),
             cells,
         }
+    }
+}
+
+/// Adds to `snapshot` the inline values of `report` that other stages than `tables` answer
+/// (`[=ratings:...]`), as the resolve stage wrote them; named values and table cells are in
+/// the snapshot already.
+pub fn add_resolved_values(report: &ParsedReport, snapshot: &mut ReportSnapshot) {
+    fn walk(nodes: &[Node], into: &mut BTreeMap<String, Cell>) {
+        for node in nodes {
+            match node {
+                Node::Value {
+                    name,
+                    resolved: Some(text),
+                    ..
+                } if name.contains(':') => {
+                    let cell = Cell {
+                        text: text.clone(),
+                        state: State::Value,
+                    };
+                    into.insert(name.trim().to_string(), cell);
+                }
+                Node::Element(el) => walk(&el.content, into),
+                _ => {}
+            }
+        }
+    }
+    walk(&report.nodes, &mut snapshot.values);
+    for note in &report.footnotes {
+        walk(&note.content, &mut snapshot.values);
     }
 }
