@@ -59,15 +59,23 @@ impl Prose {
                     return Vec::new();
                 }
                 let source = md.get(range.clone()).unwrap_or_default();
+                let same = source == text.as_ref();
+                // Where the next token is searched from, so a long text costs one pass.
+                let mut from = 0;
                 return tokens
                     .into_iter()
                     .map(|t| {
                         // Escapes and entities make the event text differ from the source.
-                        let at = if source == text.as_ref() {
+                        let at = if same {
                             t.start
                         } else {
-                            source.find(&t.text).unwrap_or(0)
+                            source
+                                .get(from..)
+                                .and_then(|rest| rest.find(&t.text))
+                                .map_or(from, |i| from + i)
+                                .min(source.len())
                         };
+                        from = at + t.text.len();
                         Token {
                             start: range.start + at,
                             ..t
