@@ -433,3 +433,60 @@ fn build_date() -> Option<String> {
             .to_string(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_counts_the_reports_generated() {
+        let bar = ProgressBar::hidden();
+        for p in [
+            Progress::Loading,
+            Progress::Parsing { reports: 5 },
+            Progress::Generating { reports: 4 },
+            Progress::Generated,
+            Progress::Generated,
+        ] {
+            show(&bar, p);
+        }
+        assert_eq!((bar.position(), bar.length()), (2, Some(4)));
+        assert_eq!(bar.message(), "tables and charts");
+        show(&bar, Progress::Writing { files: 12 });
+        assert_eq!(bar.message(), "writing 12 files");
+    }
+
+    #[test]
+    fn the_changes_line_after_a_build() {
+        assert_eq!(
+            changes_hint(&changes::Diff::default()),
+            "changes: first build into this folder, nothing to compare with yet"
+        );
+        let none = changes::Diff {
+            baseline: true,
+            reports: vec![],
+        };
+        assert_eq!(changes_hint(&none), "changes: no published number changed");
+        let element = changes::ElementDiff {
+            anchor: "f".into(),
+            label: "Figur 1".into(),
+            title: "F".into(),
+            status: changes::Status::Added,
+            cells: vec![],
+        };
+        let some = changes::Diff {
+            baseline: true,
+            reports: vec![changes::ReportDiff {
+                slug: "r".into(),
+                title: "R".into(),
+                status: changes::Status::Changed,
+                elements: vec![element],
+                values: vec![],
+            }],
+        };
+        assert_eq!(
+            changes_hint(&some),
+            "changes: 1 change(s) in 1 report(s); run `evalpress changes` to list them"
+        );
+    }
+}
