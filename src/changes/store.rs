@@ -110,8 +110,10 @@ pub fn baseline<'a>(
 pub fn record(dir: &Path, out: &Path, new: &Snapshot) -> Result<Diff, String> {
     // Unreadable snapshots were reported by the prose check; this build starts afresh.
     let (current, previous) = snapshots(dir).unwrap_or_default();
+    // With the same numbers as the last build, the diff is the one from the build before it;
+    // when there is none, the last build itself is the baseline: nothing changed.
     let (older, rotate) = match current {
-        Some(c) if c == *new => (previous, false),
+        Some(c) if c == *new => (previous.or(Some(c)), false),
         c => (c, true),
     };
     let d = diff(older.as_ref(), new);
@@ -225,6 +227,10 @@ mod tests {
         let out = tmp.path().join("out");
         let first = record(&dir, &out, &one).unwrap();
         assert!(!first.baseline);
+        // The same numbers again: compared with the first build, nothing changed.
+        let same = record(&dir, &out, &one).unwrap();
+        assert!(same.baseline && same.is_empty(), "{same:?}");
+        assert!(!dir.join(PREVIOUS).exists());
         let mut two = one.clone();
         two.reports.get_mut("r").unwrap().title = "T".into();
         two.reports.insert("s".into(), Default::default());
