@@ -222,7 +222,7 @@ fn run(
         progress,
         diags,
     );
-    resolve_all(
+    let key_figures = resolve_all(
         &mut reports,
         front_page.as_mut(),
         &values,
@@ -257,6 +257,9 @@ fn run(
             .as_ref()
             .map(|(m, n)| (m.title.clone(), m.description.clone(), n.as_slice())),
         build_date: opts.build_date.clone(),
+        key_figures: &key_figures,
+        store: &store,
+        catalog: &catalog,
     };
     let files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
         .map_err(|d| diags.extend(d))
@@ -349,7 +352,8 @@ fn parse_all(
 /// The front page's front matter and Markdown nodes.
 type FrontPage = (model::FrontPageMatter, Vec<model::Node>);
 
-/// Checks and resolves every cross-reference and inline value of the site.
+/// Checks and resolves every cross-reference and inline value of the site; returns each
+/// report's headline results, in report order.
 fn resolve_all(
     reports: &mut [ParsedReport],
     front_page: Option<&mut FrontPage>,
@@ -358,18 +362,29 @@ fn resolve_all(
     locales: &BTreeMap<String, Locale>,
     config: &Config,
     diags: &mut Diagnostics,
-) {
+) -> Vec<Vec<model::KeyFigure>> {
     let index = resolve::label_index(reports);
     let base = config.base_path();
-    let resolved: Vec<Diagnostics> = reports
+    let resolved: Vec<(Vec<model::KeyFigure>, Diagnostics)> = reports
         .par_iter_mut()
         .zip(values.par_iter())
         .map(|(r, v)| match locale_of(locales, config, &r.locale) {
-            Some(l) => resolve::resolve_report(r, &index, l, &base, &(catalog, v)),
-            None => Diagnostics::new(),
+            Some(l) => {
+                let mut d = resolve::resolve_report(r, &index, l, &base, &(catalog, v));
+                let (figures, more) = resolve::key_figures(r, &index, l, &base, &(catalog, v));
+                d.extend(more);
+                (figures, d)
+            }
+            None => Default::default(),
         })
         .collect();
-    resolved.into_iter().for_each(|d| diags.extend(d));
+    let key_figures = resolved
+        .into_iter()
+        .map(|(figures, d)| {
+            diags.extend(d);
+            figures
+        })
+        .collect();
     if let (Some((_, nodes)), Some(l)) = (front_page, locale_of(locales, config, &config.locale)) {
         diags.extend(resolve::resolve_nodes(
             nodes,
@@ -380,6 +395,7 @@ fn resolve_all(
             catalog,
         ));
     }
+    key_figures
 }
 
 /// The generated content of every report: grids from the models, then data tables and inline

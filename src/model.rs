@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use pulldown_cmark::Event;
 use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
 
 use crate::config::ElementNumbering;
 use crate::data::Zeros;
@@ -107,6 +108,26 @@ pub struct FrontMatter {
     /// Named inline values: name -> a query that gives one value, shown by `[=name]`.
     #[serde(default, skip_serializing)]
     pub values: Ordered<QuerySpec>,
+    /// The report's headline results, each an inline value with its label; shown on the
+    /// programme page beside the other rounds.
+    #[serde(default, skip_serializing)]
+    pub key_figures: Vec<KeyFigureSpec>,
+}
+
+/// One headline result: a label and the inline value (`name`, `label/row/column` or
+/// `ratings:...`) that gives its number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigureSpec {
+    pub label: String,
+    pub value: Spanned<String>,
+}
+
+/// A headline result once its value was resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyFigure {
+    pub label: String,
+    pub value: String,
 }
 
 /// A report's `disclosure:`: either key may be left out.
@@ -271,6 +292,9 @@ pub struct Generated {
     pub view: Option<View>,
     /// The element's data as a CSV file next to the report page ("Hent data").
     pub download: Option<Download>,
+    /// The data files it was made from, as paths under `data/` (filled by the stage that
+    /// reads them), for the report's data section and the site's list of datasets.
+    pub sources: Vec<String>,
 }
 
 /// A file of an element's shown data, written next to the report page.

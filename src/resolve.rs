@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::locale::Locale;
 use crate::markdown::directives::closest;
-use crate::model::{ElementKind, Node, ParsedReport, ResolvedRef, Target};
+use crate::model::{ElementKind, KeyFigure, Node, ParsedReport, ResolvedRef, Target};
 
 /// Every label of the site: report slug -> label -> target.
 pub type LabelIndex = BTreeMap<String, BTreeMap<String, Target>>;
@@ -134,6 +134,47 @@ pub fn resolve_report(
         ));
     }
     diags
+}
+
+/// The report's headline results (`key_figures:` in its front matter), each value resolved like
+/// an inline value `[=name]` of the report; an unknown name is an error at its place there.
+pub fn key_figures(
+    report: &ParsedReport,
+    index: &LabelIndex,
+    locale: &Locale,
+    base_path: &str,
+    values: &dyn Values,
+) -> (Vec<KeyFigure>, Diagnostics) {
+    let origin = crate::markdown::FRONT_MATTER_ORIGIN;
+    let mut nodes: Vec<Node> = report
+        .front
+        .key_figures
+        .iter()
+        .map(|k| Node::Value {
+            name: k.value.value.clone(),
+            file: report.source.clone(),
+            pos: crate::query::spec::place(&k.value, origin),
+            resolved: None,
+        })
+        .collect();
+    let diags = resolve_nodes(&mut nodes, &report.slug, index, locale, base_path, values);
+    let figures = report
+        .front
+        .key_figures
+        .iter()
+        .zip(nodes)
+        .filter_map(|(k, node)| match node {
+            Node::Value {
+                resolved: Some(value),
+                ..
+            } => Some(KeyFigure {
+                label: k.label.clone(),
+                value,
+            }),
+            _ => None,
+        })
+        .collect();
+    (figures, diags)
 }
 
 fn lookup<'a>(target: &str, from: &str, index: &'a LabelIndex) -> Result<&'a Target, String> {

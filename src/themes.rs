@@ -23,6 +23,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     theme_file!("templates", "page.html"),
     theme_file!("templates", "404.html"),
     theme_file!("templates", "cover.html"),
+    theme_file!("templates", "series.html"),
+    theme_file!("templates", "cite.html"),
+    theme_file!("templates", "data-method.html"),
+    theme_file!("templates", "programme.html"),
+    theme_file!("templates", "datasets.html"),
 ];
 
 const LOCALES: &[(&str, &str)] = &[

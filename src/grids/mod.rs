@@ -52,6 +52,7 @@ pub fn expand(report: &mut ParsedReport, catalog: &Catalog, locale: &Locale) -> 
         match build(generated, &el.anchor, &ctx) {
             Ok(built) => {
                 generated.view = Some(built.view);
+                generated.sources = sources_of(generated, catalog);
                 if el.title.is_empty() {
                     match built.title {
                         Some(title) => el.title = title,
@@ -70,6 +71,41 @@ pub fn expand(report: &mut ParsedReport, catalog: &Catalog, locale: &Locale) -> 
         }
     }
     diags
+}
+
+/// The files under `data/` a generated directive was made from: its ratings and their model,
+/// its model, or its list (already checked by `build`).
+fn sources_of(g: &Generated, catalog: &Catalog) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Names {
+        ratings: Option<String>,
+        model: Option<String>,
+        list: Option<String>,
+    }
+    let Ok(names) = yaml::parse::<Names>(&g.yaml, &g.file, g.origin) else {
+        return Vec::new();
+    };
+    let ratings = names.ratings.and_then(|r| catalog.ratings.get(&r));
+    let files = [
+        ratings.map(|r| &r.file),
+        ratings
+            .map(|r| &r.model)
+            .or(names.model.as_ref())
+            .and_then(|m| catalog.models.get(m))
+            .map(|m| &m.file),
+        names
+            .list
+            .and_then(|l| catalog.lists.get(&l))
+            .map(|l| &l.file),
+    ];
+    files
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let f = f.to_string_lossy().replace('\\', "/");
+            f.strip_prefix("data/").unwrap_or(&f).to_string()
+        })
+        .collect()
 }
 
 /// A view and the title its data suggests.

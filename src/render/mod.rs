@@ -3,6 +3,8 @@
 //! autoescape or as HTML that `body` already escaped; templates never see raw input.
 
 mod body;
+mod datapages;
+mod series;
 mod sitemap;
 
 use std::collections::BTreeMap;
@@ -12,11 +14,15 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::Config;
+use crate::data::store::Store;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::locale::{Locale, parse_date};
-use crate::model::{Asset, Identifier, Node, ParsedReport, ThemeSource, TocEntry};
+use crate::model::{Asset, Identifier, KeyFigure, Node, ParsedReport, ThemeSource, TocEntry};
+use crate::models::Catalog;
 use body::BodyWriter;
 pub use body::escape;
+use datapages::{DATA_FOLDER, ElementRow};
+use series::{Member, PROGRAMME_FOLDER, ProgrammeView, RoundView, SeriesNav};
 
 /// One file of the finished site.
 #[derive(Debug, Clone)]
@@ -93,6 +99,8 @@ struct SiteView<'a> {
     base_url: String,
     locale: &'a str,
     footer_links: Vec<LinkView>,
+    /// The page listing every dataset.
+    datasets_url: String,
     build_date: Option<String>,
 }
 
@@ -125,6 +133,15 @@ struct ReportView<'a> {
     toc: &'a [TocEntry],
     body_html: String,
     footnotes_html: String,
+    /// The year of `date`, for the citation.
+    year: Option<&'a str>,
+    /// The page's address for the citation: a full URL when the base URL has a host.
+    cite_url: String,
+    /// Previous and next round when the report belongs to a programme.
+    series: Option<SeriesNav>,
+    key_figures: &'a [KeyFigure],
+    /// Every numbered element, for the "Data og metode" section.
+    elements: Vec<ElementRow>,
 }
 
 /// Inputs the pages share.
@@ -133,6 +150,10 @@ pub struct SiteInput<'a> {
     pub locales: &'a BTreeMap<String, Locale>,
     pub front_page: Option<(Option<String>, Option<String>, &'a [Node])>,
     pub build_date: Option<String>,
+    /// Each report's headline results, in report order.
+    pub key_figures: &'a [Vec<KeyFigure>],
+    pub store: &'a Store,
+    pub catalog: &'a Catalog,
 }
 
 /// Renders every page of the site. Reports are rendered in parallel; order is kept.
@@ -145,27 +166,16 @@ pub fn render_site(
     use rayon::prelude::*;
     let base = site.config.base_path();
     let site_locale = &site.locales[&site.config.locale];
-    let site_view = SiteView {
-        title: &site.config.title,
-        description: &site.config.description,
-        base_url: base.clone(),
-        locale: &site.config.locale,
-        footer_links: site
-            .config
-            .footer
-            .links
-            .iter()
-            .map(|l| LinkView {
-                label: l.label.clone(),
-                url: site_url(&base, &l.url),
-            })
-            .collect(),
-        build_date: site.build_date.clone(),
-    };
-    let views: Vec<ReportView> = reports
+    let site_view = site_view(site, &base);
+    let mut views: Vec<ReportView> = reports
         .par_iter()
-        .map(|r| report_view(r, site, &base))
+        .enumerate()
+        .map(|(i, r)| {
+            let figures = site.key_figures.get(i).map_or(&[][..], Vec::as_slice);
+            report_view(r, figures, site, &base)
+        })
         .collect();
+    let order = link_series(&mut views, site.config, &base);
     let rendered: Vec<Result<OutputFile, Diagnostic>> = views
         .par_iter()
         .zip(reports.par_iter())
@@ -195,28 +205,21 @@ pub fn render_site(
         .collect();
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for r in rendered {
+    let pages = Pages {
+        templates,
+        site,
+        site_view: &site_view,
+        locale: site_locale,
+        views: &views,
+        base: &base,
+    };
+    for r in rendered
+        .into_iter()
+        .chain(pages.front_pages())
+        .chain(pages.programme_pages(&order))
+        .chain([pages.datasets_page()])
+    {
         match r {
-            Ok(f) => files.push(f),
-            Err(d) => problems.push(d),
-        }
-    }
-
-    let mut listed: Vec<&ReportView> = views.iter().filter(|v| v.kind != "side").collect();
-    listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(b.title)));
-    let (front_title, front_description, front_nodes) =
-        site.front_page.clone().unwrap_or((None, None, &[]));
-    let intro = BodyWriter::new(site_locale).write(front_nodes);
-    let title = front_title.as_deref().unwrap_or(&site.config.title);
-    let description = front_description
-        .as_deref()
-        .unwrap_or(&site.config.description);
-    let mut ctx = base_context(&site_view, site_locale, title, description, &base);
-    ctx.insert("intro_html", &intro);
-    ctx.insert("reports", &listed);
-    let index_source = PathBuf::from("content/_index.md");
-    for (template, path) in [("index.html", "index.html"), ("404.html", "404.html")] {
-        match render_page(templates, template, &ctx, path, &index_source) {
             Ok(f) => files.push(f),
             Err(d) => problems.push(d),
         }
@@ -224,16 +227,19 @@ pub fn render_site(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut pages: Vec<&str> = vec![""];
-    pages.extend(
+    let mut paths: Vec<String> = vec![String::new()];
+    paths.extend(
         reports
             .iter()
             .filter(|r| r.front.kind != "side")
-            .map(|r| r.slug.as_str()),
+            .map(|r| r.slug.clone()),
     );
+    paths.extend(order.keys().map(|p| format!("{PROGRAMME_FOLDER}/{p}")));
+    paths.push(DATA_FOLDER.to_string());
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
     files.push(OutputFile {
         path: "sitemap.xml".into(),
-        content: OutputContent::Bytes(sitemap::sitemap(site.config, &pages).into_bytes()),
+        content: OutputContent::Bytes(sitemap::sitemap(site.config, &paths).into_bytes()),
         source: PathBuf::from(crate::config::CONFIG_FILE),
     });
     files.extend(reports.iter().flat_map(downloads));
@@ -249,6 +255,210 @@ pub fn render_site(
         });
     }
     Ok(files)
+}
+
+fn site_view<'a>(site: &SiteInput<'a>, base: &str) -> SiteView<'a> {
+    SiteView {
+        title: &site.config.title,
+        description: &site.config.description,
+        base_url: base.to_string(),
+        locale: &site.config.locale,
+        footer_links: site
+            .config
+            .footer
+            .links
+            .iter()
+            .map(|l| LinkView {
+                label: l.label.clone(),
+                url: site_url(base, &l.url),
+            })
+            .collect(),
+        datasets_url: format!("{base}{DATA_FOLDER}/"),
+        build_date: site.build_date.clone(),
+    }
+}
+
+/// Series order: programme id -> indices of its reports, in round order.
+type SeriesOrder<'a> = BTreeMap<&'a str, Vec<usize>>;
+
+/// Gives every report of a programme its previous and next round; returns the series.
+fn link_series<'a>(views: &mut [ReportView<'a>], config: &Config, base: &str) -> SeriesOrder<'a> {
+    let members: Vec<Member<'a>> = views
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.kind != "side")
+        .filter_map(|(index, v)| {
+            Some(Member {
+                index,
+                programme: v.programme?,
+                round: v.round,
+                date: v.date,
+                title: v.title,
+                url: v.url.clone(),
+            })
+        })
+        .collect();
+    let order = series::series(&members);
+    let label = |p: &str| programme_label(config, p);
+    for (i, nav) in series::navigation(&members, &order, &label, base) {
+        views[i].series = Some(nav);
+    }
+    order
+}
+
+/// A group of the index: a programme's reports, or the reports of no programme.
+#[derive(Serialize)]
+struct GroupView<'v, 'a> {
+    label: Option<String>,
+    url: Option<String>,
+    reports: Vec<&'v ReportView<'a>>,
+}
+
+/// What the site-wide pages share.
+struct Pages<'p, 'a> {
+    templates: &'p Templates,
+    site: &'p SiteInput<'a>,
+    site_view: &'p SiteView<'a>,
+    locale: &'p Locale,
+    views: &'p [ReportView<'a>],
+    base: &'p str,
+}
+
+impl Pages<'_, '_> {
+    fn context(&self, title: &str, description: &str, url: &str) -> Context {
+        base_context(self.site_view, self.locale, title, description, url)
+    }
+
+    /// The listed reports, newest first.
+    fn listed(&self) -> Vec<&ReportView<'_>> {
+        let mut listed: Vec<&ReportView> = self.views.iter().filter(|v| v.kind != "side").collect();
+        listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(b.title)));
+        listed
+    }
+
+    /// The index and the 404 page.
+    fn front_pages(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+        let site = self.site;
+        let listed = self.listed();
+        let mut groups: Vec<GroupView> = Vec::new();
+        let mut others = Vec::new();
+        for r in &listed {
+            let Some(p) = r.programme else {
+                others.push(*r);
+                continue;
+            };
+            match groups
+                .iter_mut()
+                .find(|g| g.url.as_deref() == r.series.as_ref().map(|s| s.programme_url.as_str()))
+            {
+                Some(g) => g.reports.push(r),
+                None => groups.push(GroupView {
+                    label: r.programme_label.clone(),
+                    url: Some(series::programme_url(self.base, p)),
+                    reports: vec![r],
+                }),
+            }
+        }
+        if !others.is_empty() {
+            groups.push(GroupView {
+                label: None,
+                url: None,
+                reports: others,
+            });
+        }
+        let (front_title, front_description, front_nodes) =
+            site.front_page.clone().unwrap_or((None, None, &[]));
+        let intro = BodyWriter::new(self.locale).write(front_nodes);
+        let title = front_title.as_deref().unwrap_or(&site.config.title);
+        let description = front_description
+            .as_deref()
+            .unwrap_or(&site.config.description);
+        let mut ctx = self.context(title, description, self.base);
+        ctx.insert("intro_html", &intro);
+        ctx.insert("reports", &listed);
+        ctx.insert("groups", &groups);
+        let index_source = PathBuf::from("content/_index.md");
+        [("index.html", "index.html"), ("404.html", "404.html")]
+            .into_iter()
+            .map(|(template, path)| {
+                render_page(self.templates, template, &ctx, path, &index_source)
+            })
+            .collect()
+    }
+
+    /// One page per programme, its rounds side by side.
+    fn programme_pages(&self, order: &SeriesOrder) -> Vec<Result<OutputFile, Diagnostic>> {
+        order
+            .iter()
+            .map(|(id, indices)| {
+                let rounds: Vec<RoundView<ReportView>> = indices
+                    .iter()
+                    .map(|&i| {
+                        let v = &self.views[i];
+                        RoundView {
+                            report: v,
+                            criteria: series::criteria(self.site.catalog, id, v.round),
+                            key_figures: v.key_figures,
+                        }
+                    })
+                    .collect();
+                let label = programme_label(self.site.config, id);
+                let view = ProgrammeView {
+                    id,
+                    url: series::programme_url(self.base, id),
+                    model_title: self.site.catalog.models.get(*id).map(|m| m.title.clone()),
+                    has_criteria: rounds.iter().any(|r| !r.criteria.is_empty()),
+                    has_key_figures: rounds.iter().any(|r| !r.key_figures.is_empty()),
+                    rounds,
+                    label,
+                };
+                let description = self
+                    .locale
+                    .word("programme_description")
+                    .replace("{name}", &view.label);
+                let mut ctx = self.context(&view.label, &description, &view.url);
+                ctx.insert("programme", &view);
+                render_page(
+                    self.templates,
+                    "programme.html",
+                    &ctx,
+                    &format!("{PROGRAMME_FOLDER}/{id}/index.html"),
+                    std::path::Path::new(crate::config::CONFIG_FILE),
+                )
+            })
+            .collect()
+    }
+
+    /// The list of every dataset with the elements that use it.
+    fn datasets_page(&self) -> Result<OutputFile, Diagnostic> {
+        let listed: Vec<datapages::Listed> = self
+            .listed()
+            .into_iter()
+            .map(|v| datapages::Listed {
+                title: v.title,
+                lang: v.lang,
+                url: &v.url,
+                rows: &v.elements,
+            })
+            .collect();
+        let datasets =
+            datapages::datasets(self.site.store, self.site.catalog, &listed, self.locale);
+        let words = &self.locale;
+        let url = format!("{}{DATA_FOLDER}/", self.base);
+        let mut ctx = self.context(
+            words.word("datasets"),
+            words.word("datasets_description"),
+            &url,
+        );
+        ctx.insert("datasets", &datasets);
+        render_page(
+            self.templates,
+            "datasets.html",
+            &ctx,
+            &format!("{DATA_FOLDER}/index.html"),
+            std::path::Path::new("data"),
+        )
+    }
 }
 
 /// The CSV files of a report's data elements, next to its page.
@@ -268,7 +478,12 @@ fn downloads(r: &ParsedReport) -> impl Iterator<Item = OutputFile> + '_ {
     })
 }
 
-fn report_view<'a>(r: &'a ParsedReport, site: &SiteInput<'a>, base: &str) -> ReportView<'a> {
+fn report_view<'a>(
+    r: &'a ParsedReport,
+    key_figures: &'a [KeyFigure],
+    site: &SiteInput<'a>,
+    base: &str,
+) -> ReportView<'a> {
     let locale = &site.locales[&r.locale];
     let mut writer = BodyWriter::new(locale);
     let body_html = writer.write(&r.nodes);
@@ -296,20 +511,31 @@ fn report_view<'a>(r: &'a ParsedReport, site: &SiteInput<'a>, base: &str) -> Rep
         evaluator: f.evaluator.as_deref(),
         identifiers: &f.identifiers,
         programme: f.programme.as_deref(),
-        programme_label: f.programme.as_ref().map(|p| {
-            site.config
-                .programmes
-                .get(p)
-                .cloned()
-                .unwrap_or_else(|| p.clone())
-        }),
+        programme_label: f
+            .programme
+            .as_deref()
+            .map(|p| programme_label(site.config, p)),
         round: f.round,
         summary: f.summary.as_deref(),
         lang: locale_key(site.locales, &r.locale),
         toc: &r.toc,
         body_html,
         footnotes_html,
+        year: f.date.as_deref().and_then(|d| d.get(..4)),
+        cite_url: format!("{}{base}{}/", site.config.origin().unwrap_or(""), r.slug),
+        series: None,
+        key_figures,
+        elements: datapages::element_rows(r, locale, site.store, base),
     }
+}
+
+/// The display name of a programme: from `programmes:` in the config, else its id.
+fn programme_label(config: &Config, id: &str) -> String {
+    config
+        .programmes
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| id.to_string())
 }
 
 fn locale_key<'a>(locales: &'a BTreeMap<String, Locale>, wanted: &str) -> &'a str {

@@ -244,7 +244,7 @@ impl Env<'_> {
 fn from_sidecar(
     title: &mut String,
     source: &mut Option<String>,
-    g: &Generated,
+    g: &mut Generated,
     data: &str,
     meta: &DatasetMeta,
     words: &Words,
@@ -257,6 +257,7 @@ fn from_sidecar(
             ]
         })?;
     }
+    g.sources = vec![data.to_string()];
     if source.is_none() {
         *source = meta
             .source

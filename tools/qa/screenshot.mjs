@@ -6,7 +6,9 @@
 // Pages are paths inside the site such as `/`, `my-report/` or `404.html`. Default: the site index
 // and the first report page (the first `<dir>/*/index.html`, in name order, outside `static/`).
 // For each page, a full-page desktop shot (1280 px wide) `<name>.png` and a phone-width shot
-// (390 px) `<name>-mobile.png` are written. Exit non-zero when a page fails or the browser won't start.
+// (320 px, the narrowest width WCAG 1.4.10 asks pages to reflow to) `<name>-mobile.png` are written.
+// Exit non-zero when a page fails, the browser won't start, or a page is wider than the phone viewport
+// (content must scroll in its own container, never the whole page sideways).
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { assertDir, fileToUrlPath, launchBrowser, seconds } from './lib.mjs';
@@ -51,7 +53,7 @@ async function main() {
     browser = await launchBrowser();
     const viewports = [
       { suffix: '', viewport: { width: 1280, height: 800 } },
-      { suffix: '-mobile', viewport: { width: 390, height: 844 } },
+      { suffix: '-mobile', viewport: { width: 320, height: 720 } },
     ];
     for (const page of pages) {
       const urlPath = page.startsWith('/') ? page : fileToUrlPath(page, '/');
@@ -64,7 +66,11 @@ async function main() {
           const file = path.join(outdir, `${shotName(page)}${suffix}.png`);
           await tab.screenshot({ path: file, fullPage: true });
           const status = res ? res.status() : 0;
-          if (status !== 200 && !/404/.test(page)) {
+          const wide = await tab.evaluate(() => document.documentElement.scrollWidth);
+          if (wide > viewport.width) {
+            failures++;
+            console.log(`screenshot: ${urlPath} is ${wide} px wide at ${viewport.width} px (page overflows sideways)`);
+          } else if (status !== 200 && !/404/.test(page)) {
             failures++;
             console.log(`screenshot: ${urlPath} answered ${status} (saved ${file} anyway)`);
           } else {

@@ -86,6 +86,7 @@ impl Builder {
                 pos,
                 view: None,
                 download: None,
+                sources: Vec::new(),
             })
         });
         if generated.is_none() {
