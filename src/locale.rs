@@ -18,11 +18,18 @@ pub struct Locale {
     pub lang: String,
     /// Date pattern with `{day}`, `{month}` (name) and `{year}`.
     pub date_format: String,
+    /// The pattern of a date known only to the month ("december 2023").
+    #[serde(default = "default_month_format")]
+    pub month_format: String,
     pub months: Vec<String>,
     /// Words used by code and templates, available to templates as `t`.
     pub words: BTreeMap<String, String>,
     /// Report kinds (`evaluering`) and how they are named on pages.
     pub kinds: BTreeMap<String, String>,
+}
+
+fn default_month_format() -> String {
+    "{month} {year}".into()
 }
 
 /// Word keys the Rust code itself uses; a locale without them is refused.
@@ -69,6 +76,18 @@ impl Locale {
         self.words.get(key).map_or(key, String::as_str)
     }
 
+    /// A publication date written out: "5. august 2024", "december 2023" or "2016".
+    pub fn format_published(&self, date: Published) -> String {
+        match date {
+            Published::Day(d) => self.format_date(d),
+            Published::Month { year, month } => self
+                .month_format
+                .replace("{month}", &self.months[month as usize - 1])
+                .replace("{year}", &year.to_string()),
+            Published::Year(year) => year.to_string(),
+        }
+    }
+
     /// A date `YYYY-MM-DD` written out, e.g. "5. august 2024".
     pub fn format_date(&self, date: jiff::civil::Date) -> String {
         let month = &self.months[date.month() as usize - 1];
@@ -79,7 +98,41 @@ impl Locale {
     }
 }
 
-/// Parses a front-matter date; only `YYYY-MM-DD` with a real day is accepted.
+/// A publication date as precise as the document gives it: a day, a month or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    Day(jiff::civil::Date),
+    Month { year: i16, month: i8 },
+    Year(i16),
+}
+
+/// Parses a report's `date:`: `YYYY-MM-DD`, or `YYYY-MM` and `YYYY` for documents that give
+/// only the month or the year.
+pub fn parse_published(text: &str) -> Result<Published, String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match text.split('-').collect::<Vec<_>>()[..] {
+        [y] if y.len() == 4 && digits(y) => Ok(Published::Year(y.parse().unwrap_or(0))),
+        [y, m] if y.len() == 4 && m.len() == 2 && digits(y) && digits(m) => {
+            let month: i8 = m.parse().unwrap_or(0);
+            if !(1..=12).contains(&month) {
+                return Err(format!("date `{text}` does not exist"));
+            }
+            Ok(Published::Month {
+                year: y.parse().unwrap_or(0),
+                month,
+            })
+        }
+        _ => parse_date(text).map(Published::Day).map_err(|e| {
+            if e.contains("YYYY-MM-DD") {
+                format!("date `{text}` is not written as YYYY-MM-DD (or YYYY-MM, YYYY)")
+            } else {
+                e
+            }
+        }),
+    }
+}
+
+/// Parses a date that must name a day; only `YYYY-MM-DD` with a real day is accepted.
 pub fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     let well_formed = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| {
@@ -120,6 +173,18 @@ mod tests {
             en.format_date(parse_date("2024-08-05").unwrap()),
             "5 August 2024"
         );
+    }
+
+    #[test]
+    fn publication_dates_may_name_only_a_month_or_a_year() {
+        let show = |t: &str| da().format_published(parse_published(t).unwrap());
+        assert_eq!(show("2023-12"), "december 2023");
+        assert_eq!(show("2016"), "2016");
+        assert_eq!(show("2024-08-05"), "5. august 2024");
+        assert!(parse_published("2023-13").unwrap_err().contains("does not exist"));
+        assert!(parse_published("2023-1").unwrap_err().contains("YYYY-MM"));
+        assert!(parse_published("23").is_err());
+        assert!(parse_published("2024-02-30").unwrap_err().contains("does not exist"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crate::config::{Config, LOCALES, key_pos};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::locale::{Locale, parse_date};
+use crate::locale::{Locale, parse_published};
 use crate::model::{FrontMatter, FrontPageMatter, Node, ParsedReport, ReportSource, SourceFile};
 use crate::yaml;
 pub use builder::plain_text;
@@ -157,11 +157,11 @@ fn check_front(
         );
     }
     if let Some(date) = &front.date
-        && let Err(why) = parse_date(date)
+        && let Err(why) = parse_published(date)
     {
         diags.push(
             Diagnostic::error(file, at("date"), why)
-                .help("write the date as YYYY-MM-DD, e.g. 2024-08-19"),
+                .help("write the date as YYYY-MM-DD, e.g. 2024-08-19; YYYY-MM or YYYY when the document gives no day"),
         );
     }
     if let Some(d) = front.disclosure {

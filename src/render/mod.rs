@@ -16,7 +16,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::data::store::Store;
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::locale::{Locale, parse_date};
+use crate::locale::{Locale, parse_published};
 use crate::model::{Asset, Identifier, KeyFigure, Node, ParsedReport, ThemeSource, TocEntry};
 use crate::models::Catalog;
 use body::BodyWriter;
@@ -504,8 +504,8 @@ fn report_view<'a>(
         date_display: f
             .date
             .as_deref()
-            .and_then(|d| parse_date(d).ok())
-            .map(|d| locale.format_date(d)),
+            .and_then(|d| parse_published(d).ok())
+            .map(|d| locale.format_published(d)),
         publisher: f.publisher.as_deref(),
         authors: &f.authors,
         evaluator: f.evaluator.as_deref(),
