@@ -181,10 +181,18 @@ mod tests {
         assert_eq!(show("2023-12"), "december 2023");
         assert_eq!(show("2016"), "2016");
         assert_eq!(show("2024-08-05"), "5. august 2024");
-        assert!(parse_published("2023-13").unwrap_err().contains("does not exist"));
+        assert!(
+            parse_published("2023-13")
+                .unwrap_err()
+                .contains("does not exist")
+        );
         assert!(parse_published("2023-1").unwrap_err().contains("YYYY-MM"));
         assert!(parse_published("23").is_err());
-        assert!(parse_published("2024-02-30").unwrap_err().contains("does not exist"));
+        assert!(
+            parse_published("2024-02-30")
+                .unwrap_err()
+                .contains("does not exist")
+        );
     }
 
     #[test]

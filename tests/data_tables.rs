@@ -78,7 +78,7 @@ fn seed_000_tabel_2_target_group_started_and_share() {
     let el = element(&doc, "#tabel-maalgruppe");
     assert_eq!(
         texts(el, "caption"),
-        ["Tabel 1 Antal og andel uddannelsesløft for målgruppen (2021-2022)"]
+        ["Tabel 2 Antal og andel uddannelsesløft for målgruppen (2021-2022)"]
     );
     assert_eq!(
         rows(el),
@@ -203,7 +203,7 @@ fn seed_002_tabel_1_1_budget_by_year() {
     let el = element(&doc, "#tabel-bevilling");
     assert_eq!(
         texts(el, "caption"),
-        ["Tabel 1 Bevilling til VEU-koordination, mio. kr."]
+        ["Tabel 1.1 Bevilling til VEU-koordination, mio. kr."]
     );
     assert_eq!(
         rows(el),

@@ -1,0 +1,492 @@
+//! The example site as a whole (issue 7): every numbered element of each seed document on its
+//! report, by label and number; the Uddannelsesambassadør series with previous/next round and
+//! its programme page; the index grouped by programme; each report's "Data og metode" section
+//! and the datasets page; the citation block; `<title>`, description and `lang` on every page and
+//! the 404 page. Also the errors of `key_figures:` and of publication dates, on sites written on
+//! the fly.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::html::{element, page, select, text, texts};
+use common::run::{build_site, evalpress, stderr};
+use common::tree::small_site;
+use scraper::Html;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+const UA1: &str = "puljeopslag-uddannelsesambassadoerer-2016";
+const UA2: &str = "uddannelsesambassadoer-ii-2021";
+const UA3: &str = "uddannelsesambassadoerer-iii-2023";
+const JOB_VEU: &str = "job-veu-evaluering-2021";
+const A_KASSE: &str = "a-kassesamarbejde-koebenhavn-2024";
+
+/// Each seed's numbered elements: (report, the seed's label, the element's anchor on the site,
+/// the site's label). The site numbers like the seed except where a seed counts its charts
+/// apart from its figures (001's "Søjlediagram" and "Diagram") or its boxes per report while
+/// its figures go per chapter (002), and where 002 prints its overview of recommendations as
+/// a figure (the site generates it as a table). README lists the same mapping.
+const SEED_ELEMENTS: &[(&str, &str, &str, &str)] = &[
+    // 000: Uddannelsesambassadører III
+    (UA3, "Tabel 1", "tabel-projekter", "Tabel 1"),
+    (UA3, "Figur 1", "forandringsteori-iii", "Figur 1"),
+    (UA3, "Figur 2", "fig-maaltal-2021", "Figur 2"),
+    (UA3, "Figur 3", "fig-maaltal", "Figur 3"),
+    (UA3, "Figur 4", "fig-paabegyndte-aar", "Figur 4"),
+    (UA3, "Figur 5", "fig-udvikling-projekter", "Figur 5"),
+    (UA3, "Tabel 2", "tabel-maalgruppe", "Tabel 2"),
+    (UA3, "Tabel 3", "selvvurdering", "Tabel 3"),
+    (UA3, "Tabel 4", "drivere-barrierer", "Tabel 4"),
+    // 001: Uddannelsesambassadør II
+    (UA2, "Boks 1", "boks-indsatsmodel", "Boks 1"),
+    (UA2, "Figur 1", "forandringsteori", "Figur 1"),
+    (UA2, "Boks 2", "boks-uddannelsesloeft", "Boks 2"),
+    (UA2, "Boks 3", "boks-voksenlaerlinge", "Boks 3"),
+    (UA2, "Søjlediagram 1", "fig-kommuner", "Figur 4"),
+    (
+        UA2,
+        "Søjlediagram 2",
+        "fig-kommuner-voksenlaerlinge",
+        "Figur 5",
+    ),
+    (UA2, "Diagram 3", "fig-kendskab-loeft", "Figur 7"),
+    (UA2, "Diagram 4", "fig-kendskab-voksenlaerling", "Figur 8"),
+    (UA2, "Diagram 5", "fig-opbakning", "Figur 9"),
+    (UA2, "Diagram 6", "fig-ledelse-fokus", "Figur 10"),
+    (UA2, "Bilag 1", "fidelitetsvurdering", "Tabel 2"),
+    // 002: Job-VEU
+    (JOB_VEU, "Boks 1", "boks-bevillinger", "Boks 1.1"),
+    (JOB_VEU, "Tabel 1.1", "tabel-bevilling", "Tabel 1.1"),
+    (JOB_VEU, "Boks 2", "boks-datakilder", "Boks 1.2"),
+    (JOB_VEU, "Figur 2.1", "oversigt-anbefalinger", "Tabel 2.1"),
+    (JOB_VEU, "Figur 4.1", "fig-projekter-aar", "Figur 4.1"),
+    (JOB_VEU, "Figur 4.2", "fig-kursister-aar", "Figur 4.2"),
+    (JOB_VEU, "Boks 5", "boks-crm-data", "Boks 4.1"),
+    (JOB_VEU, "Figur 4.3", "fig-projekter-amk", "Figur 4.3"),
+    (JOB_VEU, "Figur 4.4", "fig-kursister-amk", "Figur 4.4"),
+    (JOB_VEU, "Figur 4.5", "fig-rar", "Figur 4.5"),
+    (JOB_VEU, "Figur 4.6", "fig-brancher", "Figur 4.6"),
+    (JOB_VEU, "Tabel 4.1", "tabel-projekttyper", "Tabel 4.1"),
+    (JOB_VEU, "Figur 4.7", "fig-projekttyper-andele", "Figur 4.7"),
+    (JOB_VEU, "Figur 4.8", "fig-kursister-andele", "Figur 4.8"),
+    (JOB_VEU, "Figur 4.9", "fig-projekttyper", "Figur 4.9"),
+    (JOB_VEU, "Tabel 5.1", "status-principper", "Tabel 5.1"),
+    (JOB_VEU, "Figur 5.1", "fig-behov", "Figur 5.1"),
+    (JOB_VEU, "Figur 5.2", "fig-parter-type", "Figur 5.2"),
+    (JOB_VEU, "Figur 5.3", "fig-merit-type", "Figur 5.3"),
+    (JOB_VEU, "Figur 5.4", "fig-samarbejde", "Figur 5.4"),
+    (JOB_VEU, "Figur 5.5", "fig-match", "Figur 5.5"),
+    (JOB_VEU, "Figur 5.6", "fig-en-indgang", "Figur 5.6"),
+    (JOB_VEU, "Figur 5.7", "fig-lokalt", "Figur 5.7"),
+    (JOB_VEU, "Tabel 7.1", "status-faser", "Tabel 7.1"),
+    (JOB_VEU, "Tabel 7.2", "tabel-roller", "Tabel 7.2"),
+    (JOB_VEU, "Figur 8.1", "fig-job-type", "Figur 8.1"),
+    (JOB_VEU, "Figur 8.2", "fig-kompetencer", "Figur 8.2"),
+    (JOB_VEU, "Figur 8.3", "fig-kompetencer-type", "Figur 8.3"),
+    (JOB_VEU, "Figur 8.4", "fig-mangel-type", "Figur 8.4"),
+    (JOB_VEU, "Figur 8.5", "fig-voksenlaerling-type", "Figur 8.5"),
+    (JOB_VEU, "Figur 8.6", "fig-tilfredshed", "Figur 8.6"),
+    (
+        JOB_VEU,
+        "Tabel 10.1",
+        "potentialer-anbefalinger",
+        "Tabel 10.1",
+    ),
+    // 003 and 004 number nothing; their structured parts are elements on the site
+    (A_KASSE, "nøgletal", "noegletal", "Tabel 1"),
+    (A_KASSE, "de fire initiativer", "initiativer", "Tabel 2"),
+    (UA1, "kerneopgaver", "kerneopgaver", "Boks 1"),
+    (UA1, "succeskriterier", "succeskriterier", "Boks 2"),
+    (UA1, "minimumskrav", "minimumskrav", "Boks 3"),
+    (UA1, "budget", "oekonomiske-rammer", "Tabel 1"),
+    (UA1, "tidsplan", "tidsplan", "Tabel 2"),
+];
+
+fn example() -> (tempfile::TempDir, PathBuf) {
+    build_site(&root())
+}
+
+/// The `.element-label` texts of the report body, in order.
+fn element_labels(doc: &Html) -> Vec<String> {
+    texts(doc.root_element(), ".report-body .element-label")
+}
+
+#[test]
+fn every_numbered_element_of_each_seed_is_on_its_report() {
+    let (_tmp, out) = example();
+    let mut missing = Vec::new();
+    for (slug, seed, anchor, label) in SEED_ELEMENTS {
+        let doc = page(&out, slug);
+        let found = select(
+            doc.root_element(),
+            &format!("[id=\"{anchor}\"] .element-label"),
+        );
+        match found.first().map(|e| text(*e)) {
+            Some(l) if l == *label => {}
+            other => missing.push(format!(
+                "{slug}: seed {seed} as {label} #{anchor}, found {other:?}"
+            )),
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+    // Each report's own numbering runs without gaps or repeats, per kind and chapter.
+    for slug in [UA1, UA2, UA3, JOB_VEU, A_KASSE] {
+        let labels = element_labels(&page(&out, slug));
+        let unique: BTreeSet<&String> = labels.iter().collect();
+        assert_eq!(
+            unique.len(),
+            labels.len(),
+            "{slug}: a label twice in {labels:?}"
+        );
+    }
+}
+
+#[test]
+fn the_data_section_lists_every_element_with_source_and_download() {
+    let (_tmp, out) = example();
+    for slug in [UA1, UA2, UA3, JOB_VEU, A_KASSE] {
+        let doc = page(&out, slug);
+        let section = element(&doc, "section.data-method");
+        let rows = select(section, "tbody tr");
+        let listed: Vec<String> = rows.iter().map(|tr| texts(*tr, "th a").join("")).collect();
+        assert_eq!(
+            listed,
+            element_labels(&doc),
+            "{slug}: the data section lists every element in order"
+        );
+        for tr in &rows {
+            let cells = texts(*tr, "td");
+            let href = select(*tr, "th a")[0].value().attr("href").unwrap();
+            let anchor = href.trim_start_matches('#');
+            assert!(
+                !select(doc.root_element(), &format!("[id=\"{anchor}\"]")).is_empty(),
+                "{slug}: {href} points at its element"
+            );
+            let download = select(*tr, "td a[download]");
+            if let Some(a) = download.first() {
+                let url = a.value().attr("href").unwrap();
+                let file = out.join(url.trim_start_matches('/'));
+                assert!(file.is_file(), "{slug}: the CSV {url} exists");
+            }
+            assert_eq!(
+                cells.len(),
+                4,
+                "{slug}: source, data, extraction date, download"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_datasets_page_lists_every_data_file_with_where_it_is_used() {
+    let (_tmp, out) = example();
+    let doc = page(&out, "data");
+    let ids: BTreeSet<String> = select(doc.root_element(), "section.dataset")
+        .iter()
+        .map(|s| s.value().attr("id").unwrap().to_string())
+        .collect();
+    let data = root().join("data");
+    for entry in walkdir::WalkDir::new(&data) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str());
+        let rel = path
+            .strip_prefix(&data)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let listed = match ext {
+            Some("csv") => true,
+            Some("yaml") => rel.starts_with("models/") && !rel.starts_with("models/scales/"),
+            _ => false,
+        };
+        if listed {
+            let id = format!(
+                "ds-{}",
+                rel.chars()
+                    .map(|c| if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    })
+                    .collect::<String>()
+            );
+            assert!(ids.contains(&id), "{rel} is on the datasets page as #{id}");
+        }
+    }
+    let budget = element(&doc, "#ds-uddannelsesambassadoerer-boks2-3-paabegyndte-csv");
+    let uses: Vec<String> = select(budget, ".dataset-uses a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert!(
+        uses.contains(&format!("/{UA2}/#boks-uddannelsesloeft")),
+        "{uses:?}"
+    );
+    assert!(uses.contains(&format!("/{UA2}/#fig-boks-2")), "{uses:?}");
+    let ratings = element(&doc, "#ds-models-ratings-ua2-fidelitet-yaml");
+    assert_eq!(
+        texts(ratings, ".dataset-uses a"),
+        ["Tabel 2 Fidelitetsvurdering af de 19 projekters implementering af kerneelementerne"]
+    );
+    // Every link from a report's data section to a dataset lands on an entry of this page.
+    for slug in [UA1, UA2, UA3, JOB_VEU, A_KASSE] {
+        let report = page(&out, slug);
+        for a in select(
+            report.root_element(),
+            "section.data-method td a[href*='/data/#']",
+        ) {
+            let id = a.value().attr("href").unwrap().split('#').nth(1).unwrap();
+            assert!(ids.contains(id), "{slug} links to #{id}");
+        }
+    }
+}
+
+/// The series navigation of a report: (previous, next) link targets.
+fn series_links(out: &Path, slug: &str) -> (Option<String>, Option<String>) {
+    let doc = page(out, slug);
+    let link = |css: &str| {
+        select(doc.root_element(), css)
+            .first()
+            .map(|a| a.value().attr("href").unwrap().to_string())
+    };
+    (
+        link("nav.series-nav a[rel=prev]"),
+        link("nav.series-nav a[rel=next]"),
+    )
+}
+
+#[test]
+fn the_three_rounds_are_a_series_with_previous_and_next_round() {
+    let (_tmp, out) = example();
+    let url = |s: &str| Some(format!("/{s}/"));
+    assert_eq!(series_links(&out, UA1), (None, url(UA2)));
+    assert_eq!(series_links(&out, UA2), (url(UA1), url(UA3)));
+    assert_eq!(series_links(&out, UA3), (url(UA2), None));
+    let doc = page(&out, UA2);
+    assert_eq!(
+        texts(doc.root_element(), "nav.series-nav .series-title"),
+        ["Uddannelsesambassadører · rapport 2 af 3"]
+    );
+    for slug in [JOB_VEU, A_KASSE] {
+        let doc = page(&out, slug);
+        assert!(
+            select(doc.root_element(), "nav.series-nav").is_empty(),
+            "{slug} is in no series"
+        );
+    }
+}
+
+#[test]
+fn the_programme_page_shows_the_rounds_side_by_side() {
+    let (_tmp, out) = example();
+    let doc = page(&out, "programmer/uddannelsesambassadoerer");
+    assert_eq!(texts(doc.root_element(), "h1"), ["Uddannelsesambassadører"]);
+    let table = element(&doc, "table.rounds-table");
+    assert_eq!(texts(table, "thead th"), ["Runde 1", "Runde 2", "Runde 3"]);
+    let row = |name: &str| {
+        select(table, "tbody tr")
+            .into_iter()
+            .find(|tr| texts(*tr, "th") == [name])
+            .unwrap_or_else(|| panic!("no row {name}"))
+    };
+    let links: Vec<String> = select(row("Rapport"), "td a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        links,
+        [format!("/{UA1}/"), format!("/{UA2}/"), format!("/{UA3}/")]
+    );
+    // Success criteria from the shared model, per round.
+    let criteria: Vec<usize> = select(row("Succeskriterier"), "td")
+        .iter()
+        .map(|td| select(*td, "li").len())
+        .collect();
+    assert_eq!(criteria, [2, 4, 3]);
+    assert_eq!(
+        texts(row("Udgivet"), "td"),
+        ["2016", "2021", "december 2023"]
+    );
+    // Headline results are the data's numbers, formatted as in the reports.
+    let figures: Vec<Vec<String>> = select(row("Nøgletal"), "td")
+        .iter()
+        .map(|td| texts(*td, "dd"))
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            vec![],
+            vec![
+                "599".to_string(),
+                "84 pct.".into(),
+                "53 pct.".into(),
+                "18".into()
+            ],
+            vec!["1.965".to_string(), "5,0 pct.".into(), "4,4 pct.".into()],
+        ]
+    );
+}
+
+#[test]
+fn the_index_groups_reports_by_programme_newest_first() {
+    let (_tmp, out) = example();
+    let doc = Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap());
+    let groups = select(doc.root_element(), "section.report-group");
+    let titles: Vec<String> = groups.iter().map(|g| texts(*g, "h3").join("")).collect();
+    assert_eq!(titles, ["Uddannelsesambassadører", "Øvrige rapporter"]);
+    let links = |i: usize| -> Vec<String> {
+        select(groups[i], ".report-card h4 a")
+            .iter()
+            .map(|a| {
+                a.value()
+                    .attr("href")
+                    .unwrap()
+                    .trim_matches('/')
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(links(0), [UA3, UA2, UA1]);
+    assert_eq!(links(1), [A_KASSE, JOB_VEU]);
+    assert_eq!(
+        select(groups[0], ".group-link a")[0].value().attr("href"),
+        Some("/programmer/uddannelsesambassadoerer/")
+    );
+    let card = texts(groups[0], ".report-card .report-kind");
+    assert_eq!(card[0], "Erfaringsopsamling · Runde 3 · december 2023");
+}
+
+#[test]
+fn each_report_has_a_citation_from_its_metadata() {
+    let (_tmp, out) = example();
+    let doc = page(&out, UA3);
+    assert_eq!(
+        texts(doc.root_element(), "section.cite p.citation"),
+        [format!(
+            "Styrelsen for Arbejdsmarked og Rekruttering (2023). Uddannelsesambassadører III: \
+             Betydning for brugen af uddannelsesløft. Erfaringsopsamling. J.nr. 22/08170. \
+             Tilgængelig på /{UA3}/"
+        )]
+    );
+}
+
+#[test]
+fn every_page_has_a_title_a_description_and_a_language() {
+    let (_tmp, out) = example();
+    assert!(out.join("404.html").is_file(), "a 404 page");
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.path().extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        pages += 1;
+        let doc = Html::parse_document(&std::fs::read_to_string(entry.path()).unwrap());
+        let name = entry.path().display().to_string();
+        let html = element(&doc, "html");
+        assert!(
+            matches!(html.value().attr("lang"), Some("da" | "en")),
+            "{name}: lang"
+        );
+        let title = texts(doc.root_element(), "head title");
+        assert!(title.len() == 1 && title[0].len() > 3, "{name}: {title:?}");
+        let description = select(doc.root_element(), "meta[name=description]");
+        assert!(
+            description.len() == 1
+                && description[0]
+                    .value()
+                    .attr("content")
+                    .is_some_and(|c| c.len() > 20),
+            "{name}: description"
+        );
+        assert_eq!(texts(doc.root_element(), "h1").len(), 1, "{name}: one h1");
+        let footer = select(
+            doc.root_element(),
+            "footer a[href='/tilgaengelighedserklaering/']",
+        );
+        assert_eq!(
+            footer.len(),
+            1,
+            "{name}: the accessibility statement in the footer"
+        );
+    }
+    // index, 404, six reports and pages, the programme page, the datasets page
+    assert_eq!(pages, 10);
+}
+
+const REPORT: &str = "---\ntitle: R\ndate: {date}\nvalues:\n  n:\n    data: t.csv\n    select: [Antal]\nkey_figures:\n  - { label: Antal, value: n }\n  - { label: Forkert, value: {wrong} }\n---\n\n```table\nlabel: tal\ndata: t.csv\n```\n";
+
+const SIDECAR: &str =
+    "title: Tal\nsource:\n  text: Registret\n  table: AUS08\n  extracted: 2024-08-05\n";
+
+fn report(date: &str, wrong: &str) -> String {
+    REPORT.replace("{date}", date).replace("{wrong}", wrong)
+}
+
+#[test]
+fn key_figures_and_dates_are_checked_where_they_are_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [("data/t.csv", "Antal\n12\n"), ("data/t.yaml", SIDECAR)];
+    let good = small_site(&tmp.path().join("good"), &report("2023-12", "n"), &files);
+    let (_built, out) = build_site(&good);
+    // A table from a dated register extract: its file, source and extraction date are listed
+    // in the report's data section and on the datasets page.
+    let doc = page(&out, "r");
+    assert_eq!(
+        texts(doc.root_element(), ".report-meta dd"),
+        ["december 2023"]
+    );
+    let row = element(&doc, "section.data-method tbody tr");
+    assert_eq!(texts(row, "th"), ["Tabel 1 Tal"]);
+    assert_eq!(
+        texts(row, "td"),
+        [
+            "Registret, AUS08, udtrukket 5. august 2024",
+            "t.csv",
+            "5. august 2024",
+            "CSV: Tabel 1"
+        ]
+    );
+    let datasets = page(&out, "data");
+    let entry = element(&datasets, "#ds-t-csv");
+    assert_eq!(
+        texts(entry, "dd"),
+        ["Tal", "CSV", "Registret", "5. august 2024"]
+    );
+    assert_eq!(texts(entry, ".dataset-uses a"), ["Tabel 1 Tal"]);
+
+    let bad = small_site(
+        &tmp.path().join("bad"),
+        &report("2023-13", "mangler"),
+        &files,
+    );
+    let run = evalpress(&bad, &["check"]);
+    assert!(!run.status.success());
+    let err = stderr(&run);
+    assert!(
+        err.contains("content/r/index.md:3:1: error: date `2023-13` does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/r/index.md:10:30: error: inline value `mangler` not found"),
+        "{err}"
+    );
+
+    let malformed = small_site(
+        &tmp.path().join("malformed"),
+        "---\ntitle: R\nkey_figures:\n  - { label: Antal }\n---\n",
+        &[],
+    );
+    let run = evalpress(&malformed, &["check"]);
+    let err = stderr(&run);
+    assert!(!run.status.success());
+    assert!(
+        err.contains("content/r/index.md:4:") && err.contains("missing field `value`"),
+        "{err}"
+    );
+}
