@@ -22,6 +22,9 @@ pub const DATA_FOLDER: &str = "data";
 #[derive(Debug, Clone, Serialize)]
 pub struct DatasetLink {
     pub name: String,
+    /// `name` split after its last `/`, so a page can let long paths wrap there.
+    pub folder: String,
+    pub file: String,
     pub url: String,
 }
 
@@ -86,8 +89,15 @@ fn collect<'a>(nodes: &'a [Node], f: &mut dyn FnMut(&'a Element)) {
 
 /// The link to a data file's entry on the datasets page.
 pub fn dataset_link(base: &str, name: &str) -> DatasetLink {
+    let (folder, file) = name.rsplit_once('/').map_or(("", name), |(f, n)| (f, n));
     DatasetLink {
         name: name.to_string(),
+        folder: if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        },
+        file: file.to_string(),
         url: format!("{base}{DATA_FOLDER}/#{}", dataset_id(name)),
     }
 }
@@ -213,5 +223,10 @@ mod tests {
         );
         let link = dataset_link("/r/", "models/ratings/a.yaml");
         assert_eq!(link.url, "/r/data/#ds-models-ratings-a-yaml");
+        assert_eq!(
+            (link.folder.as_str(), link.file.as_str()),
+            ("models/ratings/", "a.yaml")
+        );
+        assert_eq!(dataset_link("/", "t.csv").folder, "");
     }
 }
