@@ -214,6 +214,15 @@ impl Config {
                  `https://example.dk/rapporter/`",
             ));
         }
+        for id in self.programmes.keys() {
+            // A programme's id names its page (`programmer/<id>/`), like a report folder.
+            if let Err(suggestion) = crate::load::check_slug(id) {
+                problems.push(
+                    Diagnostic::error(file, value_pos(text, id), format!("programme id `{id}` is not a valid slug"))
+                        .help(format!("use lowercase letters a-z, digits and hyphens, e.g. `{suggestion}`; the id becomes the URL of the programme page, the display name can be anything")),
+                );
+            }
+        }
         for link in &self.footer.links {
             if crate::markdown::safety::is_dangerous_url(&link.url) {
                 problems.push(
@@ -338,6 +347,19 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Config::parse(text, Path::new("evalpress.yaml"))
+    }
+
+    #[test]
+    fn programme_ids_must_be_slugs() {
+        let e =
+            parse("title: T\nprogrammes:\n  ok-1: Fint navn\n  \"Ikke OK\": Navn\n").unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!((e[0].line, e[0].col), (4, 1));
+        assert!(
+            e[0].message.contains("`Ikke OK` is not a valid slug"),
+            "{}",
+            e[0]
+        );
     }
 
     #[test]

@@ -22,9 +22,12 @@ pub fn build(spec: &DistributionSpec, ctx: &Ctx, here: &Here) -> Result<Built, D
             .iter()
             .map(|s| Wording::Short.of(s, ctx.lang).to_string()),
     );
-    let mut out = header_row(&headers(&spec.headers, defaults, here)?, 1);
+    let heads = headers(&spec.headers, defaults, here)?;
+    let mut out = header_row(&heads, 1);
+    let mut rows = vec![heads];
     out.push_str("<tbody>");
     for (c, item) in rated.items().into_iter().enumerate() {
+        let mut record = vec![item.text.clone()];
         out.push_str(&format!(
             "<tr><th scope=\"row\">{}</th>",
             escape(&item.text)
@@ -37,7 +40,9 @@ pub fn build(spec: &DistributionSpec, ctx: &Ctx, here: &Here) -> Result<Built, D
                 "num"
             };
             out.push_str(&format!("<td class=\"{class}\">{}</td>", count.text(ctx)));
+            record.push(count.text(ctx));
         }
+        rows.push(record);
         out.push_str("</tr>");
     }
     out.push_str("</tbody>");
@@ -47,5 +52,6 @@ pub fn build(spec: &DistributionSpec, ctx: &Ctx, here: &Here) -> Result<Built, D
             html: String::new(),
         },
         title: r.title.clone(),
+        rows,
     })
 }

@@ -32,8 +32,21 @@ pub fn build(spec: &GridSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnosti
             .replace("{step}", scale.steps[threshold].label.get(ctx.lang))
     });
     let mut out = head(&rated, summary.as_deref(), ctx);
+    let mut rows = vec![
+        std::iter::once(ctx.word("project").to_string())
+            .chain(rated.items().iter().map(|i| i.short().to_string()))
+            .collect::<Vec<_>>(),
+    ];
     out.push_str("<tbody>");
     for (project, row) in r.projects.iter().zip(&r.cells) {
+        rows.push(
+            std::iter::once(project.name.clone())
+                .chain(
+                    row.iter()
+                        .map(|cell| html::cell_text(cell, scale, wording, ctx)),
+                )
+                .collect(),
+        );
         out.push_str(&format!(
             "<tr><th scope=\"row\">{}</th>",
             escape(&project.name)
@@ -87,6 +100,7 @@ pub fn build(spec: &GridSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnosti
             html: legend(&rated, ctx),
         },
         title: r.title.clone(),
+        rows,
     })
 }
 

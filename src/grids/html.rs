@@ -103,6 +103,18 @@ pub fn badges(cell: &Cell, scale: &Scale, wording: Wording, ctx: &Ctx) -> String
         .join("<span class=\"step-or\"> / </span>")
 }
 
+/// A cell's step or steps as plain text ("I høj grad / I meget høj grad"), for downloads.
+pub fn cell_text(cell: &Cell, scale: &Scale, wording: Wording, ctx: &Ctx) -> String {
+    if cell.not_applicable() {
+        return ctx.word("not_applicable").to_string();
+    }
+    cell.steps
+        .iter()
+        .map(|i| wording.of(&scale.steps[*i], ctx.lang))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 /// How many projects ticked a step: alone, or as one of two ticks ("5 (+1)").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Count {

@@ -50,6 +50,7 @@ pub fn build(spec: &ListSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnosti
             html: String::new(),
         },
         title: list.title.clone(),
+        rows: Vec::new(),
     })
 }
 

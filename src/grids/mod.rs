@@ -30,7 +30,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::format::{NumberFormatter, UnitWords};
 use crate::locale::Locale;
 use crate::markdown::directives;
-use crate::model::{Generated, Node, ParsedReport, View};
+use crate::model::{Download, Generated, Node, ParsedReport, View};
 use crate::models::evaluation::Item;
 use crate::models::schema::pos_of;
 use crate::models::{Catalog, Model, Ratings, Scale, missing};
@@ -52,6 +52,7 @@ pub fn expand(report: &mut ParsedReport, catalog: &Catalog, locale: &Locale) -> 
         match build(generated, &el.anchor, &ctx) {
             Ok(built) => {
                 generated.view = Some(built.view);
+                generated.download = download(&built.rows, &el.anchor);
                 generated.sources = sources_of(generated, catalog);
                 if el.title.is_empty() {
                     match built.title {
@@ -112,6 +113,30 @@ fn sources_of(g: &Generated, catalog: &Catalog) -> Vec<String> {
 struct Built {
     view: View,
     title: Option<String>,
+    /// The table's cells as plain text, header first, for its CSV download; empty for views
+    /// that are no table of values (model boxes, lists, the theory of change).
+    rows: Vec<Vec<String>>,
+}
+
+/// `rows` as the CSV next to the report page; text that a spreadsheet would run as a formula
+/// is neutralised as in the data tables' downloads.
+fn download(rows: &[Vec<String>], anchor: &str) -> Option<Download> {
+    if rows.is_empty() {
+        return None;
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        // No-break spaces keep "5 (+1)" together on the page; a spreadsheet wants plain ones.
+        w.write_record(
+            row.iter()
+                .map(|c| crate::disclosure::neutralise(&c.replace('\u{a0}', " "))),
+        )
+        .ok()?;
+    }
+    Some(Download {
+        path: format!("data/{anchor}.csv"),
+        bytes: w.into_inner().ok()?,
+    })
 }
 
 fn build(g: &Generated, anchor: &str, ctx: &Ctx) -> Result<Built, Diagnostic> {

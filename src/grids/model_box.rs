@@ -72,6 +72,7 @@ pub fn build(spec: &ModelSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnost
             html: out,
         },
         title: Some(model.title.clone()),
+        rows: Vec::new(),
     })
 }
 

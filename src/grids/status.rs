@@ -16,9 +16,15 @@ pub fn build(spec: &StatusSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnos
     let r = rated.ratings;
     let word = ctx.word(r.rates.word_key());
     let defaults = vec![word.to_string(), ctx.word("degree").to_string()];
-    let mut out = header_row(&headers(&spec.headers, defaults, here)?, usize::MAX);
+    let heads = headers(&spec.headers, defaults, here)?;
+    let mut out = header_row(&heads, usize::MAX);
+    let mut rows = vec![heads];
     out.push_str("<tbody>");
     for (item, cell) in rated.items().into_iter().zip(&r.status) {
+        rows.push(vec![
+            format!("{word} {}. {}", rated.number_of(item), item.text),
+            html::cell_text(cell, rated.scale, Wording::Label, ctx),
+        ]);
         let description = item
             .description
             .as_deref()
@@ -40,5 +46,6 @@ pub fn build(spec: &StatusSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnos
             html: String::new(),
         },
         title: r.title.clone(),
+        rows,
     })
 }

@@ -64,6 +64,7 @@ pub fn build(spec: &TheorySpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnos
     Ok(Built {
         view: View { table: None, html },
         title: Some(model.title.clone()),
+        rows: Vec::new(),
     })
 }
 
