@@ -91,7 +91,7 @@ fn alias_bombs_are_refused_in_front_matter_and_config() {
     assert_eq!(
         refuse(&index(&alias_bomb()), &[]),
         [
-            "content/r/index.md:3:1: error: unknown field `a0`, expected one of title, subtitle, kind, date, publisher, authors, evaluator, identifiers, programme, round, summary, draft, locale, chapters, numbering, disclosure, values",
+            "content/r/index.md:3:1: error: unknown field `a0`, expected one of title, subtitle, kind, date, publisher, authors, evaluator, identifiers, programme, round, summary, draft, locale, chapters, numbering, disclosure, values, key_figures",
             "  help: remove the key or correct its spelling (the message lists the keys allowed here)",
         ]
     );
