@@ -415,8 +415,9 @@ fn generate(
         .map(|r| {
             let done = match locale_of(locales, config, &r.locale) {
                 Some(l) => {
-                    let mut d = grids::expand(r, catalog, l);
-                    let (values, snapshot, more) = tables::expand(r, data, l);
+                    let (mut d, views) = grids::expand(r, catalog, l);
+                    let (values, mut snapshot, more) = tables::expand(r, data, l);
+                    snapshot.add_elements(r, views);
                     d.extend(more);
                     (values, snapshot, d)
                 }

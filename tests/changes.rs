@@ -305,3 +305,87 @@ fn inline_values_from_ratings_are_listed_too() {
         "{text}"
     );
 }
+
+/// Replaces `from` by `to` in the file `path` (which must contain it).
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "no `{from}` in {}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn changed_ratings_show_in_grids_status_tables_distributions_and_lists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(&sites().join("valid-grids"), &site);
+    let run = evalpress(&site, &["build"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let ratings = site.join("data/models/ratings");
+    edit(
+        &ratings.join("fidelitet.yaml"),
+        "raad: i høj grad, moeder: i nogen grad",
+        "raad: i høj grad, moeder: i høj grad",
+    );
+    edit(
+        &ratings.join("status.yaml"),
+        "merit: [lidt, noget]",
+        "merit: noget",
+    );
+    edit(
+        &site.join("data/models/lists/drivere.yaml"),
+        "Travlhed",
+        "Travlhed <b>",
+    );
+    let run = evalpress(&site, &["build"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    says(&run, "changes: ");
+    let text = changes(&site, &[]);
+    // The fidelity grids: the cell, its row's summary and the counts per step below it; the
+    // status table's degree (as its download words it), the list entry, and the inline value.
+    assert_eq!(
+        text,
+        "Changes since the previous build:\n\nGitre på dansk (dansk)\n\
+  \x20\x20Tabel 1, Projekt A, Møder: I nogen grad → I høj grad\n\
+  \x20\x20Tabel 1, Projekt A, Mindst i høj grad: 2 af 4 → 3 af 4\n\
+  \x20\x20Tabel 1, Antal projekter pr. vurdering: I høj grad, Møder: 0 → 1\n\
+  \x20\x20Tabel 1, Antal projekter pr. vurdering: I nogen grad, Møder: 1 → 0\n\
+  \x20\x20Tabel 2, Projekt A, Møder: i nogen grad → i høj grad\n\
+  \x20\x20Tabel 3, Projekt A, Møder: I nogen grad → I høj grad\n\
+  \x20\x20Tabel 3, Antal projekter pr. vurdering: I høj grad, Møder: 0 → 1\n\
+  \x20\x20Tabel 3, Antal projekter pr. vurdering: I nogen grad, Møder: 1 → 0\n\
+  \x20\x20Tabel 5, Princip 2. Merit, Grad af implementering: lidt / noget → noget\n\
+  \x20\x20Tabel 6, 1, Barrierer: Travlhed → Travlhed <b>\n\
+  \x20\x20[=ratings:status/merit/status]: lidt/noget → noget\n"
+    );
+    // Nothing else moved: the distribution's ratings file was not edited.
+    assert!(!text.contains("Tabel 4"), "{text}");
+    // Markdown and the serve page escape what came from the data.
+    let md = changes(&site, &["--format", "markdown"]);
+    assert!(
+        md.contains("| Tabel 6 | 1, Barrierer | Travlhed | Travlhed <b> | changed |"),
+        "{md}"
+    );
+    let json = changes(&site, &["--format", "json"]);
+    assert!(json.contains("\"column\": \"Møder\""), "{json}");
+}
+
+#[test]
+fn a_changed_self_assessment_changes_the_distribution_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(&sites().join("valid-grids"), &site);
+    let run = evalpress(&site, &["build"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    edit(
+        &site.join("data/models/ratings/selvvurdering.yaml"),
+        "c: { flere: lidt,",
+        "c: { flere: meget,",
+    );
+    let run = evalpress(&site, &["build"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = changes(&site, &[]);
+    assert_eq!(
+        text,
+        "Changes since the previous build:\n\nGitre på dansk (dansk)\n  Tabel 4, Flere ledige i uddannelse, Lidt: 1 → 0\n  Tabel 4, Flere ledige i uddannelse, Meget: 2 → 3\n\nGrids in English (english)\n  Table 1, Flere ledige i uddannelse, Little: 1 → 0\n  Table 1, Flere ledige i uddannelse, Much: 2 → 3\n  [=ratings:selvvurdering/flere/meget]: 2 → 3\n"
+    );
+}

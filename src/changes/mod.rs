@@ -1,7 +1,8 @@
 //! Changes: what a build published, and what changed since the previous published build.
 //!
 //! Input: the published (disclosure-controlled) tables, chart data and named inline values of
-//! each report, as the `tables` stage made them. Output: a [`ReportSnapshot`] per report (a
+//! each report, as the `tables` stage made them, and the cells of the `grids` views (fidelity
+//! grids, status tables, distributions, lists: their steps, counts and entries). Output: a [`ReportSnapshot`] per report (a
 //! plain serde type, self-contained so a cache can store it for reports it skips), a [`Diff`]
 //! between two site snapshots, and its renderings as text, Markdown, JSON and an escaped HTML
 //! fragment (for `serve`). `stale` checks numbers typed in prose against the snapshots; `store`
@@ -38,7 +39,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReportSnapshot {
     pub title: String,
-    /// Data tables, data boxes and charts, in reading order.
+    /// Data tables, data boxes, charts and grid views, in reading order.
     pub elements: Vec<ElementSnapshot>,
     /// Named inline values (`[=name]`) by name.
     pub values: BTreeMap<String, Cell>,
@@ -49,7 +50,8 @@ pub struct ReportSnapshot {
 pub struct ElementSnapshot {
     /// The element's anchor (its label, or e.g. `tabel-2`): what identifies it between builds.
     pub anchor: String,
-    /// The directive that made it: `table`, `box` or `chart`.
+    /// The directive that made it: `table`, `box`, `chart`, `grid`, `status`, `distribution`
+    /// or `list`.
     pub directive: String,
     /// Its word and number as the page shows them, e.g. "Tabel 2".
     pub label: String,
@@ -141,6 +143,31 @@ impl ElementSnapshot {
             title: title.to_string(),
             cells,
         }
+    }
+}
+
+impl ReportSnapshot {
+    /// Adds the elements another stage published (the `grids` views) and puts every element
+    /// in reading order, the order of the report's elements (boxes' contents included).
+    pub fn add_elements(&mut self, report: &ParsedReport, more: Vec<ElementSnapshot>) {
+        fn walk(nodes: &[Node], order: &mut BTreeMap<String, usize>) {
+            for node in nodes {
+                if let Node::Element(el) = node {
+                    let next = order.len();
+                    order.entry(el.anchor.clone()).or_insert(next);
+                    walk(&el.content, order);
+                }
+            }
+        }
+        if more.is_empty() {
+            return;
+        }
+        let mut order = BTreeMap::new();
+        walk(&report.nodes, &mut order);
+        self.elements.extend(more);
+        // Stable: elements the report does not name keep their order, at the end.
+        self.elements
+            .sort_by_key(|e| order.get(&e.anchor).copied().unwrap_or(usize::MAX));
     }
 }
 

@@ -56,9 +56,15 @@ fn element_places(e: &ElementSnapshot) -> impl Iterator<Item = (Place, &Cell)> {
     })
 }
 
-/// Every published place of a report with its cell, in reading order, values last.
+/// Every published place of a report with its cell, in reading order, values last. Only data
+/// elements count: the steps and counts of grid views have no inline form to bind to.
 fn places(r: &ReportSnapshot) -> Vec<(Place, &Cell)> {
-    let mut out: Vec<(Place, &Cell)> = r.elements.iter().flat_map(element_places).collect();
+    let mut out: Vec<(Place, &Cell)> = r
+        .elements
+        .iter()
+        .filter(|e| crate::markdown::directives::runs_query(&e.directive))
+        .flat_map(element_places)
+        .collect();
     out.extend(r.values.iter().map(|(name, cell)| {
         let place = Place {
             name: format!("[={name}]"),

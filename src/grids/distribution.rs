@@ -53,5 +53,6 @@ pub fn build(spec: &DistributionSpec, ctx: &Ctx, here: &Here) -> Result<Built, D
         },
         title: r.title.clone(),
         rows,
+        cells: Vec::new(),
     })
 }

@@ -8,9 +8,11 @@
 
 use super::html::{self, Count, Wording, badge, badges, escape};
 use super::spec::{CellText, GridSpec};
-use super::{Built, Ctx, Here, Need, Rated};
+use super::{Built, Ctx, Here, Need, Rated, shown};
+use crate::changes::CellSnapshot;
 use crate::diagnostics::Diagnostic;
 use crate::model::View;
+use crate::models::Cell;
 
 pub fn build(spec: &GridSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnostic> {
     let rated = ctx.rated(&spec.ratings, Need::Projects, here)?;
@@ -37,6 +39,7 @@ pub fn build(spec: &GridSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnosti
             .chain(rated.items().iter().map(|i| i.short().to_string()))
             .collect::<Vec<_>>(),
     ];
+    let mut cells = Vec::new();
     out.push_str("<tbody>");
     for (project, row) in r.projects.iter().zip(&r.cells) {
         rows.push(
@@ -70,29 +73,20 @@ pub fn build(spec: &GridSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnosti
             out.push_str(&format!("<td class=\"{class}\">{content}{comment}</td>"));
         }
         if summary.is_some() {
-            let rated_cells: Vec<_> = row.iter().filter(|c| !c.not_applicable()).collect();
-            let reached = rated_cells
-                .iter()
-                .filter(|c| c.steps.last().is_some_and(|s| *s >= threshold))
-                .count();
-            // A project with nothing rated has nothing to sum up.
-            let text = if rated_cells.is_empty() {
-                String::new()
-            } else {
-                ctx.word("n_of_m")
-                    .replace("{n}", &ctx.integer(reached))
-                    .replace("{m}", &ctx.integer(rated_cells.len()))
-            };
+            let text = reached(row, threshold, ctx);
             out.push_str(&format!(
                 "<td class=\"num grid-summary\">{}</td>",
                 escape(&text)
             ));
+            if let Some(head) = &summary {
+                cells.push(shown(&project.name, head, text));
+            }
         }
         out.push_str("</tr>");
     }
     out.push_str("</tbody>");
     if spec.counts {
-        out.push_str(&counts(&rated, summary.is_some(), wording, ctx));
+        out.push_str(&counts(&rated, summary.is_some(), wording, ctx, &mut cells));
     }
     Ok(Built {
         view: View {
@@ -101,7 +95,24 @@ pub fn build(spec: &GridSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnosti
         },
         title: r.title.clone(),
         rows,
+        cells,
     })
+}
+
+/// "3 af 4": how many of a project's rated items reach step `threshold`; nothing for a
+/// project with nothing rated.
+fn reached(row: &[Cell], threshold: usize, ctx: &Ctx) -> String {
+    let rated_cells: Vec<_> = row.iter().filter(|c| !c.not_applicable()).collect();
+    if rated_cells.is_empty() {
+        return String::new();
+    }
+    let reached = rated_cells
+        .iter()
+        .filter(|c| c.steps.last().is_some_and(|s| *s >= threshold))
+        .count();
+    ctx.word("n_of_m")
+        .replace("{n}", &ctx.integer(reached))
+        .replace("{m}", &ctx.integer(rated_cells.len()))
 }
 
 fn head(rated: &Rated, summary: Option<&str>, ctx: &Ctx) -> String {
@@ -122,22 +133,30 @@ fn head(rated: &Rated, summary: Option<&str>, ctx: &Ctx) -> String {
     out
 }
 
-/// One footer row per step: how many projects each column has at that step.
-fn counts(rated: &Rated, summary: bool, wording: Wording, ctx: &Ctx) -> String {
+/// One footer row per step: how many projects each column has at that step; each count is
+/// also added to `cells` (row: the step).
+fn counts(
+    rated: &Rated,
+    summary: bool,
+    wording: Wording,
+    ctx: &Ctx,
+    cells: &mut Vec<CellSnapshot>,
+) -> String {
     let r = rated.ratings;
     let columns = r.items.len() + 1 + usize::from(summary);
     let mut out = format!(
         "<tfoot><tr class=\"grid-counts-title\"><td colspan=\"{columns}\">{}</td></tr>",
         escape(ctx.word("projects_per_step"))
     );
-    let mut rows: Vec<(String, Vec<Count>)> = (0..rated.scale.steps.len())
+    let mut rows: Vec<(String, String, Vec<Count>)> = (0..rated.scale.steps.len())
         .rev()
         .map(|s| {
-            let label = badge(&rated.scale.steps[s], wording, ctx.lang);
+            let step = &rated.scale.steps[s];
+            let label = badge(step, wording, ctx.lang);
             let per_column = (0..r.items.len())
                 .map(|c| Count::of(r.cells.iter().map(|row| &row[c]), s))
                 .collect();
-            (label, per_column)
+            (label, wording.of(step, ctx.lang).to_string(), per_column)
         })
         .collect();
     let na: Vec<Count> = (0..r.items.len())
@@ -151,12 +170,15 @@ fn counts(rated: &Rated, summary: bool, wording: Wording, ctx: &Ctx) -> String {
             "<span class=\"step step-na\">{}</span>",
             escape(ctx.word("not_applicable"))
         );
-        rows.push((label, na));
+        rows.push((label, ctx.word("not_applicable").to_string(), na));
     }
-    for (label, per_column) in rows {
+    let items = rated.items();
+    for (label, name, per_column) in rows {
         out.push_str(&format!("<tr><th scope=\"row\">{label}</th>"));
-        for count in per_column {
+        for (count, item) in per_column.into_iter().zip(&items) {
             out.push_str(&format!("<td class=\"num\">{}</td>", count.text(ctx)));
+            let row = format!("{}: {name}", ctx.word("projects_per_step"));
+            cells.push(shown(row, item.short(), count.text(ctx)));
         }
         if summary {
             out.push_str("<td></td>");

@@ -115,6 +115,21 @@ pub fn cell_text(cell: &Cell, scale: &Scale, wording: Wording, ctx: &Ctx) -> Str
         .join(" / ")
 }
 
+/// Markdown from a data file as the plain text a reader sees (no markup), for the `changes`
+/// snapshot.
+pub fn plain(md: &str) -> String {
+    let mut out = String::new();
+    for event in safe_events(md) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// How many projects ticked a step: alone, or as one of two ticks ("5 (+1)").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Count {
@@ -179,6 +194,10 @@ mod tests {
             "&lt;b&gt;x&lt;/b&gt; a <a href=\"https://x.dk\">b</a>"
         );
         assert_eq!(block("# Overskrift"), "<p>Overskrift</p>\n");
+        assert_eq!(
+            plain("Et *fund*\nog `kode` <b>x</b>."),
+            "Et fund og kode <b>x</b>."
+        );
     }
 
     #[test]

@@ -7,7 +7,8 @@
 
 use super::html::{self, escape, header_row};
 use super::spec::ListSpec;
-use super::{Built, Ctx, Here, headers, lookup};
+use super::{Built, Ctx, Here, headers, lookup, shown};
+use crate::changes::CellSnapshot;
 use crate::diagnostics::Diagnostic;
 use crate::model::View;
 use crate::models::ListContent;
@@ -23,27 +24,28 @@ pub fn build(spec: &ListSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnosti
         ctx.catalog,
     )?;
     let words = |keys: &[&str]| keys.iter().map(|k| ctx.word(k).to_string()).collect();
-    let (class, defaults, body) = match &list.content {
-        ListContent::DriversBarriers { drivers, barriers } => (
-            "drivers-barriers",
-            words(&["drivers", "barriers"]),
-            side_by_side(drivers, barriers),
-        ),
-        ListContent::Recommendations(areas) => (
+    let (class, defaults): (&str, Vec<String>) = match &list.content {
+        ListContent::DriversBarriers { .. } => {
+            ("drivers-barriers", words(&["drivers", "barriers"]))
+        }
+        ListContent::Recommendations(_) => (
             "recommendations",
             words(&["potential_area", "recommendations"]),
-            recommendations(areas, ctx),
         ),
-        ListContent::Initiatives(initiatives) => (
-            "initiatives",
-            words(&["initiative", "findings", "verdict"]),
-            initiative_rows(initiatives),
-        ),
+        ListContent::Initiatives(_) => {
+            ("initiatives", words(&["initiative", "findings", "verdict"]))
+        }
     };
-    let out = format!(
-        "{}<tbody>{body}</tbody>",
-        header_row(&headers(&spec.headers, defaults, here)?, usize::MAX)
-    );
+    let heads = headers(&spec.headers, defaults, here)?;
+    let mut cells = Vec::new();
+    let body = match &list.content {
+        ListContent::DriversBarriers { drivers, barriers } => {
+            side_by_side(drivers, barriers, &heads, &mut cells)
+        }
+        ListContent::Recommendations(areas) => recommendations(areas, ctx, &mut cells),
+        ListContent::Initiatives(initiatives) => initiative_rows(initiatives, &heads, &mut cells),
+    };
+    let out = format!("{}<tbody>{body}</tbody>", header_row(&heads, usize::MAX));
     Ok(Built {
         view: View {
             table: Some((format!("list-table {class}"), out)),
@@ -51,13 +53,25 @@ pub fn build(spec: &ListSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnosti
         },
         title: list.title.clone(),
         rows: Vec::new(),
+        cells,
     })
 }
 
-fn side_by_side(left: &[String], right: &[String]) -> String {
+/// Each entry is also a published cell: row its number, column its header.
+fn side_by_side(
+    left: &[String],
+    right: &[String],
+    heads: &[String],
+    cells: &mut Vec<CellSnapshot>,
+) -> String {
     let cell = |t: Option<&String>| t.map(|t| html::inline(t)).unwrap_or_default();
     (0..left.len().max(right.len()))
         .map(|i| {
+            for (side, head) in [left, right].into_iter().zip(heads) {
+                if let Some(t) = side.get(i) {
+                    cells.push(shown((i + 1).to_string(), head, html::plain(t)));
+                }
+            }
             format!(
                 "<tr><td>{}</td><td>{}</td></tr>",
                 cell(left.get(i)),
@@ -67,14 +81,23 @@ fn side_by_side(left: &[String], right: &[String]) -> String {
         .collect()
 }
 
-fn recommendations(areas: &[Area], ctx: &Ctx) -> String {
+/// Each recommendation is also a published cell: row its area, column "Anbefaling N".
+fn recommendations(areas: &[Area], ctx: &Ctx, cells: &mut Vec<CellSnapshot>) -> String {
     let mut next = 1;
     let mut out = String::new();
     for (a, area) in areas.iter().enumerate() {
+        let row = format!(
+            "{} {}: {}",
+            ctx.word("potential_area"),
+            a + 1,
+            html::plain(&area.title)
+        );
         let items: String = area
             .recommendations
             .iter()
             .map(|r| {
+                let column = format!("{} {next}", ctx.word("recommendation"));
+                cells.push(shown(&row, column, html::plain(r)));
                 let item = format!(
                     "<li><strong>{} {next}:</strong> {}</li>",
                     escape(ctx.word("recommendation")),
@@ -94,10 +117,19 @@ fn recommendations(areas: &[Area], ctx: &Ctx) -> String {
     out
 }
 
-fn initiative_rows(initiatives: &[Initiative]) -> String {
+/// Each initiative's findings (joined by "; ") and verdict are also published cells.
+fn initiative_rows(
+    initiatives: &[Initiative],
+    heads: &[String],
+    cells: &mut Vec<CellSnapshot>,
+) -> String {
     initiatives
         .iter()
         .map(|i| {
+            let row = html::plain(&i.title);
+            let found: Vec<String> = i.findings.iter().map(|f| html::plain(f)).collect();
+            cells.push(shown(&row, &heads[1], found.join("; ")));
+            cells.push(shown(&row, &heads[2], html::plain(&i.verdict)));
             let findings: String = i
                 .findings
                 .iter()

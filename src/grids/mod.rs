@@ -6,7 +6,9 @@
 //! `markdown::directives`), the `models::Catalog` and the report's locale. Output: every such
 //! element's `View`, its title when the directive gives none, and a diagnostic at the exact
 //! line and column in the Markdown file for every problem. Inline values from ratings
-//! (`[=ratings:...]`) are answered by [`values`]. This stage reads no files, never changes the
+//! (`[=ratings:...]`) are answered by [`values`]. Every view with table cells also returns
+//! them as published values (element label, row, column, shown text) for the `changes`
+//! snapshot, so a changed rating or count shows in `evalpress changes`. This stage reads no files, never changes the
 //! data and leaves numbering to the markdown stage; `render` adds captions, sources and notes.
 
 mod distribution;
@@ -26,6 +28,7 @@ use std::path::Path;
 
 use serde_saphyr::{Location, Spanned};
 
+use crate::changes::{self, CellSnapshot, ElementSnapshot};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::format::{NumberFormatter, UnitWords};
 use crate::locale::Locale;
@@ -36,10 +39,16 @@ use crate::models::schema::pos_of;
 use crate::models::{Catalog, Model, Ratings, Scale, missing};
 use crate::yaml;
 
-/// Builds the view of every generated element of `report`.
-pub fn expand(report: &mut ParsedReport, catalog: &Catalog, locale: &Locale) -> Diagnostics {
+/// Builds the view of every generated element of `report`; returns the problems and, for the
+/// `changes` snapshot, the cells each view with a table published.
+pub fn expand(
+    report: &mut ParsedReport,
+    catalog: &Catalog,
+    locale: &Locale,
+) -> (Diagnostics, Vec<ElementSnapshot>) {
     let ctx = Ctx::new(catalog, locale, report.front.round);
     let mut diags = Diagnostics::new();
+    let mut published = Vec::new();
     for node in &mut report.nodes {
         let Node::Element(el) = node else { continue };
         let Some(generated) = el.generated.as_mut() else {
@@ -51,6 +60,8 @@ pub fn expand(report: &mut ParsedReport, catalog: &Catalog, locale: &Locale) -> 
         }
         match build(generated, &el.anchor, &ctx) {
             Ok(built) => {
+                let directive = generated.directive.clone();
+                let cells = snapshot_cells(&built);
                 generated.view = Some(built.view);
                 generated.download = download(&built.rows, &el.anchor);
                 generated.sources = sources_of(generated, catalog);
@@ -67,11 +78,53 @@ pub fn expand(report: &mut ParsedReport, catalog: &Catalog, locale: &Locale) -> 
                         ),
                     }
                 }
+                if !cells.is_empty() {
+                    let word = locale.word(el.kind.word_keys().0);
+                    published.push(ElementSnapshot {
+                        anchor: el.anchor.clone(),
+                        directive,
+                        label: format!("{word} {}", el.number),
+                        title: el.title.clone(),
+                        cells,
+                    });
+                }
             }
             Err(d) => diags.push(d),
         }
     }
-    diags
+    (diags, published)
+}
+
+/// The published cells of a view for `changes`: every value of its download rows (row named
+/// by its first cell, column by the header), then the cells only the page shows.
+fn snapshot_cells(built: &Built) -> Vec<CellSnapshot> {
+    let mut cells = Vec::new();
+    if let Some((head, rows)) = built.rows.split_first() {
+        for row in rows {
+            let name = row.first().map(String::as_str).unwrap_or_default();
+            for (text, column) in row.iter().zip(head).skip(1) {
+                cells.push(shown(name, column, text));
+            }
+        }
+    }
+    cells.extend(built.cells.iter().cloned());
+    cells
+}
+
+/// One shown cell of a view's table, a published value for the `changes` snapshot.
+fn shown(
+    row: impl Into<String>,
+    column: impl Into<String>,
+    text: impl Into<String>,
+) -> CellSnapshot {
+    CellSnapshot {
+        row: row.into(),
+        column: column.into(),
+        cell: changes::Cell {
+            text: text.into(),
+            state: changes::State::Value,
+        },
+    }
 }
 
 /// The files under `data/` a generated directive was made from: its ratings and their model,
@@ -116,6 +169,9 @@ struct Built {
     /// The table's cells as plain text, header first, for its CSV download; empty for views
     /// that are no table of values (model boxes, lists, the theory of change).
     rows: Vec<Vec<String>>,
+    /// Published cells the page shows beyond `rows` (a grid's summary and counts, list
+    /// entries), for the `changes` snapshot.
+    cells: Vec<CellSnapshot>,
 }
 
 /// `rows` as the CSV next to the report page; text that a spreadsheet would run as a formula

@@ -73,6 +73,7 @@ pub fn build(spec: &ModelSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnost
         },
         title: Some(model.title.clone()),
         rows: Vec::new(),
+        cells: Vec::new(),
     })
 }
 

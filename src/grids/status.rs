@@ -47,5 +47,6 @@ pub fn build(spec: &StatusSpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnos
         },
         title: r.title.clone(),
         rows,
+        cells: Vec::new(),
     })
 }

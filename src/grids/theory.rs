@@ -63,6 +63,7 @@ pub fn build(spec: &TheorySpec, ctx: &Ctx, here: &Here) -> Result<Built, Diagnos
     );
     Ok(Built {
         view: View { table: None, html },
+        cells: Vec::new(),
         title: Some(model.title.clone()),
         rows: Vec::new(),
     })
