@@ -243,17 +243,30 @@ fn run_serve(opts: &ServeOptions, quiet: bool) -> ExitCode {
                     "built {} reports, {} files in {secs:.2} s",
                     outcome.reports, outcome.files
                 );
+                if let Some(diff) = &outcome.changes {
+                    eprintln!("{}", changes_hint(diff, SEE_PAGE));
+                }
             }
         }
     };
     match Server::start(opts, on_event) {
         Ok(server) => {
+            // Ctrl-C stops the watcher and the listener; `wait` then returns and we exit 0.
+            let stopper = server.stopper();
+            if let Err(e) = ctrlc::set_handler(move || stopper.stop()) {
+                eprintln!("warning: Ctrl-C cannot stop the preview cleanly: {e}");
+            }
             eprintln!(
                 "serving {} at {} (Ctrl-C to stop)",
                 server.out().display(),
                 server.url()
             );
+            eprintln!(
+                "what changed since the previous build: {}",
+                server.changes_url()
+            );
             server.wait();
+            eprintln!("stopped: the preview server and the watcher have shut down");
             ExitCode::SUCCESS
         }
         Err(d) => {
@@ -335,14 +348,19 @@ fn report(outcome: &Outcome, write: bool, quiet: bool, elapsed: Duration) -> Exi
             });
         eprintln!("{line}");
         if let Some(diff) = &outcome.changes {
-            eprintln!("{}", changes_hint(diff));
+            eprintln!("{}", changes_hint(diff, RUN_CHANGES));
         }
     }
     ExitCode::SUCCESS
 }
 
-/// One line after a build about what changed, pointing at `evalpress changes`.
-fn changes_hint(diff: &changes::Diff) -> String {
+/// Where the changes line of `build` points.
+const RUN_CHANGES: &str = "run `evalpress changes` to list them";
+/// Where the changes line of `serve` points.
+const SEE_PAGE: &str = "the changes page lists them";
+
+/// One line after a build about what changed, pointing at `how` to list them.
+fn changes_hint(diff: &changes::Diff, how: &str) -> String {
     if !diff.baseline {
         return "changes: first build into this folder, nothing to compare with yet".into();
     }
@@ -361,7 +379,7 @@ fn changes_hint(diff: &changes::Diff) -> String {
         "changes: no published number changed".into()
     } else {
         format!(
-            "changes: {cells} change(s) in {} report(s); run `evalpress changes` to list them",
+            "changes: {cells} change(s) in {} report(s); {how}",
             diff.reports.len()
         )
     }
@@ -459,14 +477,17 @@ mod tests {
     #[test]
     fn the_changes_line_after_a_build() {
         assert_eq!(
-            changes_hint(&changes::Diff::default()),
+            changes_hint(&changes::Diff::default(), RUN_CHANGES),
             "changes: first build into this folder, nothing to compare with yet"
         );
         let none = changes::Diff {
             baseline: true,
             reports: vec![],
         };
-        assert_eq!(changes_hint(&none), "changes: no published number changed");
+        assert_eq!(
+            changes_hint(&none, RUN_CHANGES),
+            "changes: no published number changed"
+        );
         let element = changes::ElementDiff {
             anchor: "f".into(),
             label: "Figur 1".into(),
@@ -485,8 +506,12 @@ mod tests {
             }],
         };
         assert_eq!(
-            changes_hint(&some),
+            changes_hint(&some, RUN_CHANGES),
             "changes: 1 change(s) in 1 report(s); run `evalpress changes` to list them"
+        );
+        assert_eq!(
+            changes_hint(&some, SEE_PAGE),
+            "changes: 1 change(s) in 1 report(s); the changes page lists them"
         );
     }
 }

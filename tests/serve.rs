@@ -510,3 +510,113 @@ fn a_base_path_is_served_under_that_path() {
     assert!(head.starts_with("HTTP/1.1 200"), "{head:.200}");
     assert!(head.ends_with("\r\n\r\n"), "no body: {head:.300}");
 }
+
+#[test]
+fn the_changes_page_lists_a_changed_cell_after_an_edit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    common::run::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/changes/site"),
+        &site,
+    );
+    let opts = ServeOptions {
+        port: 0,
+        debounce: WINDOW,
+        ..ServeOptions::new(&site)
+    };
+    let server = Server::start(&opts, |_| {}).expect("serve starts");
+    assert!(server.changes_url().ends_with("/__evalpress/changes"));
+    let page = get(&server, "/__evalpress/changes");
+    assert_eq!(page.status, 200);
+    assert!(page.head.contains("content-type: text/html; charset=utf-8"));
+    assert!(
+        page.body.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<title>Changes since the previous build")
+    );
+    assert!(
+        page.body.contains("No earlier build to compare with"),
+        "{}",
+        page.body
+    );
+    // It reloads after each rebuild like every page.
+    assert!(page.body.contains("/__evalpress/events?since="));
+
+    let csv = site.join("data/forloeb.csv");
+    let text = fs::read_to_string(&csv).unwrap();
+    fs::write(&csv, text.replace("Aarhus;120;", "Aarhus;130;")).unwrap();
+    wait_until("the rebuild", || server.builds() >= 2);
+    let page = get(&server, "/__evalpress/changes/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("<td>Tabel 1</td><td>Aarhus, Påbegyndt</td><td>120 → 130</td>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<td>[=aarhus]</td><td></td><td>120 → 130</td>")
+    );
+    // Serve keeps the changes of its own folder, apart from `build`'s `public/`.
+    let state = site.join(".evalpress/changes/evalpress-serve/changes.md");
+    assert!(fs::read_to_string(state).unwrap().contains("| 120 | 130 |"));
+    assert!(!site.join(".evalpress/changes/public").exists());
+
+    // A failed build keeps the list of the last published one.
+    fs::write(&csv, "Kommune;Antal\nAarhus;x;\n").unwrap();
+    wait_until("the failed rebuild", || server.builds() >= 3);
+    let page = get(&server, "/__evalpress/changes");
+    assert!(page.body.contains("120 → 130"), "{}", page.body);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_binary_cleanly_with_exit_code_0() {
+    let (_tmp, site) = minimal_site();
+    let mut child = common::guarded::command(&site, &["serve", "--port", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut running = Running(child);
+    let mut seen = Vec::new();
+    while !seen
+        .iter()
+        .any(|l: &String| l.starts_with("what changed since"))
+    {
+        seen.push(lines.next().expect("serve printed its URLs").unwrap());
+    }
+    let changes = seen.last().unwrap();
+    assert!(
+        changes.starts_with("what changed since the previous build: http://127.0.0.1:")
+            && changes.ends_with("/__evalpress/changes"),
+        "{seen:?}"
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < PATIENCE, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+    assert!(
+        rest.iter()
+            .any(|l| l.starts_with("stopped: the preview server")),
+        "{rest:?}"
+    );
+}

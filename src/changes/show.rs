@@ -166,8 +166,20 @@ pub fn markdown(diff: &Diff) -> String {
     out
 }
 
-/// The diff as an HTML fragment (a `<section>` with a heading and a table per report), every
-/// text escaped; for a page in `serve`.
+/// The heads of the HTML table of changes: the change is written as on the terminal.
+const HTML_HEADS: [&str; 3] = ["Element", "Row, column", "Change"];
+
+/// "5,0 → 5,2" for a changed value, the kind alone for an element added or removed.
+fn change_cell(l: &Line) -> String {
+    if l.old.is_empty() && l.new.is_empty() {
+        l.kind.to_string()
+    } else {
+        change_text(l)
+    }
+}
+
+/// The diff as an HTML fragment (a `<section>` with a heading and a table per report, each
+/// change "old → new" as on the terminal), every text escaped; for a page in `serve`.
 pub fn html(diff: &Diff) -> String {
     let mut out = format!("<section class=\"changes\"><h1>{TITLE}</h1>");
     if !diff.baseline || diff.is_empty() {
@@ -175,7 +187,7 @@ pub fn html(diff: &Diff) -> String {
         return out + &format!("<p>{}</p></section>", escape(why));
     }
     for r in &diff.reports {
-        let heads: String = HEADS
+        let heads: String = HTML_HEADS
             .map(|h| format!("<th scope=\"col\">{h}</th>"))
             .join("");
         out.push_str(&format!(
@@ -183,7 +195,9 @@ pub fn html(diff: &Diff) -> String {
             escape(&report_heading(r))
         ));
         for l in lines(r) {
-            let cells = l.cells(|c| format!("<td>{}</td>", escape(c)));
+            let cells = [l.element.clone(), l.place.clone(), change_cell(&l)]
+                .map(|c| format!("<td>{}</td>", escape(&c)))
+                .join("");
             out.push_str(&format!("<tr>{cells}</tr>"));
         }
         out.push_str("</tbody></table>");
@@ -294,7 +308,13 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("<td>12</td><td>×</td><td>newly hidden</td>"),
+            html.contains(
+                "<td>Tabel 2</td><td>B, Andel | &lt;b&gt;</td><td>12 → × (newly hidden)</td>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td>Figur 1 F</td><td></td><td>removed</td>"),
             "{html}"
         );
     }

@@ -17,7 +17,7 @@ use std::time::Duration;
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-use super::reload::{self, EVENTS_PATH};
+use super::reload::{self, CHANGES_PATH, EVENTS_PATH};
 use super::{Shared, Status};
 
 type Reply = tiny_http::ResponseBox;
@@ -45,6 +45,7 @@ pub(crate) enum Route {
     },
     Redirect(String),
     Events,
+    Changes,
     NotFound,
 }
 
@@ -69,6 +70,11 @@ pub(crate) fn handle(request: Request, site: &Site) {
     }
     let response = match route(request.url(), &site.mount) {
         Route::Events => poll(request.url(), &site.shared),
+        Route::Changes => {
+            let status = site.shared.status();
+            let page = reload::changes_page(status.changes.as_deref(), &site.mount);
+            html(200, &page, &status)
+        }
         Route::Redirect(to) => redirect(&to),
         Route::File { segments, dir } => match locate(&site.out, &segments) {
             Found::File(path) => file(&path, 200, site),
@@ -90,6 +96,9 @@ pub(crate) fn route(target: &str, mount: &str) -> Route {
     let path = target.split(['?', '#']).next().unwrap_or_default();
     if path == EVENTS_PATH {
         return Route::Events;
+    }
+    if path == CHANGES_PATH || path.strip_suffix('/') == Some(CHANGES_PATH) {
+        return Route::Changes;
     }
     if !path.starts_with('/') {
         return Route::NotFound;
@@ -350,6 +359,8 @@ mod tests {
             route("/__evalpress/events?since=3", "/rapporter/"),
             Route::Events
         );
+        assert_eq!(route("/__evalpress/changes", "/rapporter/"), Route::Changes);
+        assert_eq!(route("/__evalpress/changes/", "/"), Route::Changes);
     }
 
     #[test]

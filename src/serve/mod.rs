@@ -7,8 +7,10 @@
 //! half-finished edits cannot land where the site is published; its atomic swap keeps the last
 //! good pages when a build fails, and the failure is shown over them as an overlay. Built files
 //! stay byte-identical to `evalpress build`: the reload script and the overlay are added to HTML
-//! responses as they are sent ([`reload`]). [`http`] answers requests, [`watch`] turns bursts of
-//! file events into one rebuild. This stage must not serve anything outside the output folder,
+//! responses as they are sent ([`reload`]). Each published build records its `changes`
+//! snapshot for the serve folder as `build` does, and the diff is shown at [`CHANGES_PATH`]
+//! (reloading after each rebuild). [`http`] answers requests, [`watch`] turns bursts of
+//! file events into one rebuild; a [`Stopper`] ends a running server from another thread. This stage must not serve anything outside the output folder,
 //! watch the output folder, or listen beyond loopback unless it is asked to.
 
 mod http;
@@ -23,11 +25,14 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::changes::Diff;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::{BuildOptions, Outcome};
 
 /// Where `serve` builds, relative to the site root (inside the project's state folder).
 pub const OUTPUT_DIR: &str = ".evalpress/serve";
+
+pub use reload::CHANGES_PATH;
 
 /// The default port of `evalpress serve`.
 pub const DEFAULT_PORT: u16 = 1111;
@@ -85,6 +90,8 @@ pub(crate) struct Status {
     pub builds: u64,
     /// The diagnostics of the last build when it failed.
     pub failure: Option<Vec<Diagnostic>>,
+    /// What the last published build changed (kept while later builds fail).
+    pub changes: Option<Arc<Diff>>,
     pub stopping: bool,
 }
 
@@ -210,6 +217,27 @@ impl Server {
         format!("http://{}{}", self.addr, self.mount)
     }
 
+    /// The page listing what the last published build changed, e.g.
+    /// `http://127.0.0.1:1111/__evalpress/changes`.
+    pub fn changes_url(&self) -> String {
+        format!("http://{}{CHANGES_PATH}", self.addr)
+    }
+
+    /// A handle that stops this server from another thread (a Ctrl-C handler): [`Server::wait`]
+    /// then returns.
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            shared: Arc::clone(&self.shared),
+            http: Arc::clone(&self.http),
+            watch: self.stop_watch.clone(),
+        }
+    }
+
+    /// Stops the watcher, the rebuild loop and the listener, and waits for them to end.
+    pub fn stop(self) {
+        drop(self);
+    }
+
     /// The folder the preview is built into and served from.
     pub fn out(&self) -> &Path {
         &self.out
@@ -220,7 +248,7 @@ impl Server {
         self.shared.status().builds
     }
 
-    /// Blocks while the server runs (it stops only when the process ends).
+    /// Blocks while the server runs: until a [`Stopper`] stops it, or the process ends.
     pub fn wait(mut self) {
         for t in std::mem::take(&mut self.threads) {
             let _ = t.join();
@@ -253,11 +281,27 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
+/// Stops a running [`Server`] from any thread; stopping twice is harmless.
+#[derive(Clone)]
+pub struct Stopper {
+    shared: Arc<Shared>,
+    http: Arc<tiny_http::Server>,
+    watch: std::sync::mpsc::Sender<watch::Message>,
+}
+
+impl Stopper {
+    /// Ends the watcher and the rebuild loop (after a build in progress), stops accepting
+    /// requests and answers the open reload polls.
+    pub fn stop(&self) {
         self.shared.update(|s| s.stopping = true);
         self.http.unblock();
-        let _ = self.stop_watch.send(watch::Message::Stop);
+        let _ = self.watch.send(watch::Message::Stop);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stopper().stop();
         for t in std::mem::take(&mut self.threads) {
             let _ = t.join();
         }
@@ -292,10 +336,14 @@ fn rebuild(build: &BuildOptions, shared: &Shared, on_event: &(dyn Fn(ServeEvent)
             ..Outcome::default()
         });
     let failure = (!outcome.succeeded()).then(|| outcome.diagnostics.clone());
+    let changes = outcome.changes.clone().map(Arc::new);
     shared.update(|s| {
         s.generation += 1;
         s.builds += 1;
         s.failure = failure;
+        if changes.is_some() {
+            s.changes = changes;
+        }
     });
     on_event(ServeEvent::Built {
         outcome,

@@ -14,6 +14,9 @@ use crate::diagnostics::Diagnostic;
 /// The reserved path the reload script polls; it is answered before any file lookup.
 pub const EVENTS_PATH: &str = "/__evalpress/events";
 
+/// The reserved path of the page that lists what the last published build changed.
+pub const CHANGES_PATH: &str = "/__evalpress/changes";
+
 /// The id of the overlay element, for tests and for authors' user styles.
 pub const OVERLAY_ID: &str = "evalpress-overlay";
 
@@ -39,6 +42,23 @@ pub fn inject(html: &str, generation: u64, failure: Option<&[Diagnostic]>) -> St
 /// The page shown when no file matches and the site has no `404.html` (yet).
 pub fn not_found_page() -> &'static str {
     "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1><p>No page at this address.</p></body></html>\n"
+}
+
+/// The changes page: [`crate::changes::html`] of `diff` in a complete page (the reload script
+/// is added as for every page, so it updates after each rebuild), or a note that no build was
+/// published yet. `front` is the preview's front page. Everything from the data is escaped.
+pub fn changes_page(diff: Option<&crate::changes::Diff>, front: &str) -> String {
+    let body = match diff {
+        Some(d) => crate::changes::html(d),
+        None => "<section class=\"changes\"><h1>Changes since the previous build</h1><p>No build has been published yet: fix the errors shown on the pages, and the list appears here.</p></section>".into(),
+    };
+    let mut front_escaped = String::new();
+    let _ = escape_html(&mut front_escaped, front);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Changes since the previous build – evalpress preview</title>\
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem}}table{{border-collapse:collapse;margin-bottom:2rem}}th,td{{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}}</style></head>\n\
+<body><main>{body}<p><a href=\"{front_escaped}\">Back to the preview</a></p></main></body></html>\n"
+    )
 }
 
 /// A small inline script: wait for the next generation, then reload. On a network error (the
@@ -85,6 +105,21 @@ mod tests {
         let out = inject("<p>x</p>", 1, None);
         assert!(out.starts_with("<p>x</p><script>"));
         assert!(out.ends_with("</script>"));
+    }
+
+    #[test]
+    fn the_changes_page_is_a_whole_page_and_escapes_the_front_path() {
+        let page = changes_page(None, "/a\"<b>/");
+        assert!(
+            page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+            "{page}"
+        );
+        assert!(page.contains("<title>Changes since the previous build"));
+        assert!(page.contains("No build has been published yet"));
+        assert!(page.contains("href=\"/a&quot;&lt;b&gt;/\""), "{page}");
+        assert!(page.trim_end().ends_with("</html>"));
+        let first = crate::changes::Diff::default();
+        assert!(changes_page(Some(&first), "/").contains("No earlier build to compare with"));
     }
 
     #[test]
