@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{DataDefaults, DecimalSep, Delimiter, Encoding, Zeros};
+use crate::data::{DataDefaults, DecimalSep, Delimiter, DownloadSpec, Encoding, Zeros};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::disclosure::Rules;
 use crate::format::PercentStyle;
@@ -47,6 +47,9 @@ pub struct Config {
     /// How numbers are written.
     #[serde(default)]
     pub format: FormatConfig,
+    /// How CSV downloads are written; default: by each report's locale (`excel-da` for Danish).
+    #[serde(default)]
+    pub downloads: DownloadSpec,
 }
 
 /// How headings and numbered elements are numbered; a report may override either field.
@@ -392,6 +395,35 @@ mod tests {
         assert_eq!(e[0].line, 3, "{}", e[0]);
         let e = parse("title: T\ndisclosure: {zeros: maybe}\n").unwrap_err();
         assert_eq!(e[0].line, 2, "{}", e[0]);
+    }
+
+    #[test]
+    fn downloads_take_a_preset_and_parts_over_the_locale_default() {
+        use crate::disclosure::Dialect;
+        let c = parse("title: T\n").unwrap();
+        assert_eq!(
+            c.downloads.over(Dialect::for_locale("da")),
+            Dialect::EXCEL_DA
+        );
+        assert_eq!(
+            c.downloads.over(Dialect::for_locale("en")),
+            Dialect::RFC4180
+        );
+        let c = parse("title: T\ndownloads: {preset: rfc4180, bom: true}\n").unwrap();
+        let d = c.downloads.over(Dialect::EXCEL_DA);
+        assert_eq!((d.delimiter, d.bom, d.decimal_comma), (b',', true, false));
+        let c = parse("title: T\ndownloads:\n  delimiter: tab\n  decimal: comma\n").unwrap();
+        let d = c.downloads.over(Dialect::RFC4180);
+        assert_eq!((d.delimiter, d.bom, d.decimal_comma), (b'\t', false, true));
+        for bad in [
+            "title: T\ndownloads: {preset: excel}\n",
+            "title: T\ndownloads: {delimiter: \"|\"}\n",
+            "title: T\ndownloads: {bom: maybe}\n",
+            "title: T\ndownloads: {quote: always}\n",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e[0].line, 2, "{bad}: {}", e[0]);
+        }
     }
 
     #[test]

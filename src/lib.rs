@@ -209,6 +209,7 @@ fn run(
         store: &store,
         rules: config.disclosure.rules(),
         format: config.format,
+        downloads: config.downloads,
         charts: charting.as_ref(),
     };
     progress(Progress::Generating {

@@ -37,12 +37,7 @@ fn csv_rows(out: &Path, slug: &str, figure: ElementRef) -> Vec<Vec<String>> {
     assert_eq!(a.len(), 1, "one download link");
     let href = a[0].value().attr("href").unwrap();
     let bytes = fs::read(out.join(slug).join(href)).unwrap();
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(bytes.as_slice())
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect()
+    common::download::records(&bytes)
 }
 
 #[test]

@@ -38,13 +38,7 @@ impl Built {
     /// The rows of a downloaded CSV, header first, read by the csv crate.
     fn csv(&self, slug: &str, href: &str) -> Vec<Vec<String>> {
         let bytes = fs::read(self.out.join(slug).join(href)).unwrap();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(bytes.as_slice());
-        reader
-            .records()
-            .map(|r| r.unwrap().iter().map(String::from).collect())
-            .collect()
+        common::download::records(&bytes)
     }
 }
 
@@ -60,6 +54,12 @@ fn download(el: ElementRef) -> String {
     let a = select(el, "p.element-download a");
     assert_eq!(a.len(), 1, "one download link");
     assert_eq!(text(a[0]), "Hent data (CSV)");
+    a[0].value().attr("href").unwrap().to_string()
+}
+
+fn download_en(el: ElementRef) -> String {
+    let a = select(el, "p.element-download a");
+    assert_eq!(text(a[0]), "Download data (CSV)");
     a[0].value().attr("href").unwrap().to_string()
 }
 
@@ -119,8 +119,9 @@ fn seed_000_tabel_2_target_group_started_and_share() {
     assert!(prose.contains("har 5,0 pct. af de ledige"), "{prose}");
     assert!(prose.contains("gælder 4,4 pct. i de kommuner"), "{prose}");
     let csv = built.csv("uddannelsesambassadoerer-iii-2023", &download(el));
-    assert_eq!(csv[1], ["Hele landet", "72008", "3386", "4.7"]);
-    assert_eq!(csv[2], ["Projektkommuner under ét", "39527", "1965", "5.0"]);
+    // A Danish site's downloads open in a Danish Excel: BOM, `;`, decimal comma, no grouping.
+    assert_eq!(csv[1], ["Hele landet", "72008", "3386", "4,7"]);
+    assert_eq!(csv[2], ["Projektkommuner under ét", "39527", "1965", "5,0"]);
 }
 
 #[test]
@@ -308,14 +309,12 @@ fn small_counts() -> Vec<(String, String, i64)> {
     small
 }
 
-/// A Danish cell text as the CSV writes it: no grouping, decimal point, no unit.
+/// A Danish cell text as the Danish Excel dialect writes it: no grouping, decimal comma, no
+/// unit.
 fn plain(cell: &str) -> String {
     match cell {
         "×" | ".." => cell.to_string(),
-        _ => cell
-            .trim_end_matches(" %")
-            .replace('.', "")
-            .replace(',', "."),
+        _ => cell.trim_end_matches(" %").replace('.', ""),
     }
 }
 
@@ -345,16 +344,34 @@ fn downloads_hold_exactly_the_shown_cells_and_neutralise_formulas() {
             .all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])),
         "{csv:?}"
     );
-    // Written again by the csv crate, the file reads back the same.
-    let mut again = csv::Writer::from_writer(Vec::new());
+    // Written again by the csv crate in the Danish Excel dialect, the file reads back the same.
+    let original = fs::read(built.out.join("dansk/data/tab-kommuner.csv")).unwrap();
+    assert!(
+        original.starts_with(common::download::BOM),
+        "a byte-order mark"
+    );
+    let mut again = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(common::download::BOM.to_vec());
     for row in &csv {
         again.write_record(row).unwrap();
     }
-    let again = again.into_inner().unwrap();
-    let original = fs::read(built.out.join("dansk/data/tab-kommuner.csv")).unwrap();
+    assert_eq!(again.into_inner().unwrap(), original);
+    // The English page of the same site writes RFC 4180: no BOM, `,`, decimal point, and its
+    // formulas are neutralised too.
+    let doc = built.page("english");
+    let el = element(&doc, "#tab-courses");
+    let bytes = fs::read(built.out.join("english").join(download_en(el))).unwrap();
+    assert!(!bytes.starts_with(common::download::BOM));
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("Aarup,27,2560.75\n"), "{text}");
+    let mut again = csv::Writer::from_writer(Vec::new());
+    for row in common::download::records(text.as_bytes()) {
+        again.write_record(&row).unwrap();
+    }
     assert_eq!(
-        String::from_utf8(again).unwrap(),
-        String::from_utf8(original).unwrap()
+        String::from_utf8(again.into_inner().unwrap()).unwrap(),
+        text
     );
 }
 

@@ -32,7 +32,9 @@ use crate::model::SourceFile;
 pub use decode::Encoding;
 pub use number::DecimalSep;
 pub use read::{Opener, read_csv};
-pub use sidecar::{ColumnRole, ColumnType, DataDefaults, Delimiter, Zeros};
+pub use sidecar::{
+    ColumnRole, ColumnType, DataDefaults, Delimiter, DownloadPreset, DownloadSpec, Zeros,
+};
 
 #[cfg(test)]
 mod tests;
@@ -65,6 +67,8 @@ pub struct DatasetMeta {
     pub threshold: u32,
     /// Whether counts of zero are shown (site default unless the sidecar says).
     pub zeros: Zeros,
+    /// How CSV downloads of tables from this file are written, over the site's setting.
+    pub downloads: DownloadSpec,
 }
 
 /// Where the data comes from: the "Kilde:" line of every table built from it.

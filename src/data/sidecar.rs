@@ -14,6 +14,7 @@ use super::decode::Encoding;
 use super::number::DecimalSep;
 use super::{DatasetMeta, Source};
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::disclosure::Dialect;
 use crate::model::SourceFile;
 use crate::yaml;
 
@@ -147,6 +148,59 @@ impl From<Delimiter> for String {
     }
 }
 
+/// How CSV downloads are written (`downloads:` in `evalpress.yaml` or a sidecar): a preset, and
+/// any of its parts overridden. What is left out comes from the level above (the site's
+/// setting, then the report locale's default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadSpec {
+    #[serde(default)]
+    pub preset: Option<DownloadPreset>,
+    #[serde(default)]
+    pub delimiter: Option<Delimiter>,
+    /// Whether the file starts with a UTF-8 byte-order mark.
+    #[serde(default)]
+    pub bom: Option<bool>,
+    #[serde(default)]
+    pub decimal: Option<DecimalSep>,
+}
+
+/// Named download dialects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DownloadPreset {
+    /// What a Danish Excel opens by double-click: BOM, `;`, decimal comma.
+    ExcelDa,
+    /// RFC 4180 as most tools read it: no BOM, `,`, decimal point.
+    Rfc4180,
+}
+
+impl DownloadPreset {
+    pub fn dialect(self) -> Dialect {
+        match self {
+            DownloadPreset::ExcelDa => Dialect::EXCEL_DA,
+            DownloadPreset::Rfc4180 => Dialect::RFC4180,
+        }
+    }
+}
+
+impl DownloadSpec {
+    /// `base` with what this spec says on top: its preset first, then its single parts.
+    pub fn over(&self, base: Dialect) -> Dialect {
+        let mut d = self.preset.map_or(base, DownloadPreset::dialect);
+        if let Some(delimiter) = self.delimiter {
+            d.delimiter = delimiter.byte();
+        }
+        if let Some(bom) = self.bom {
+            d.bom = bom;
+        }
+        if let Some(decimal) = self.decimal {
+            d.decimal_comma = decimal == DecimalSep::Comma;
+        }
+        d
+    }
+}
+
 /// A column's declared type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -197,6 +251,9 @@ struct Sidecar {
     suppressed: Option<Vec<String>>,
     #[serde(default)]
     disclosure: Option<DisclosureSpec>,
+    /// How this file's tables are written as CSV downloads, over the site's `downloads:`.
+    #[serde(default)]
+    downloads: DownloadSpec,
     #[serde(default)]
     columns: BTreeMap<String, ColumnSpec>,
 }
@@ -290,6 +347,7 @@ impl Settings {
                     .and_then(|d| d.threshold)
                     .unwrap_or(defaults.threshold),
                 zeros: disclosure.and_then(|d| d.zeros).unwrap_or(defaults.zeros),
+                downloads: decl.downloads,
             },
             sidecar: sidecar_path,
             sidecar_text: sidecar.map(|s| s.text.clone()),
@@ -415,6 +473,17 @@ mod tests {
         assert_eq!(s.meta.zeros, Zeros::Hide);
         assert_eq!(s.columns["n"].role, Some(ColumnRole::Count));
         assert!(resolve("columns:\n  n: {kind: people}\n").is_err());
+    }
+
+    #[test]
+    fn a_sidecar_sets_the_download_dialect_of_its_tables() {
+        let s = resolve("downloads: {preset: rfc4180}\n").unwrap();
+        assert_eq!(s.meta.downloads.over(Dialect::EXCEL_DA), Dialect::RFC4180);
+        let s = resolve("title: T\n").unwrap();
+        assert_eq!(s.meta.downloads.over(Dialect::EXCEL_DA), Dialect::EXCEL_DA);
+        let e = resolve("title: T\ndownloads: {delimiter: \"|\"}\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(resolve("downloads: {preset: excel-se}\n").is_err());
     }
 
     #[test]

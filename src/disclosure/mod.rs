@@ -24,7 +24,7 @@ mod secondary;
 mod proptests;
 
 pub use crate::data::Zeros;
-pub use output::{Markers, neutralise};
+pub use output::{Dialect, Markers, neutralise};
 pub use published::{CellView, Published};
 
 use crate::data::DatasetMeta;

@@ -148,7 +148,8 @@ impl Env<'_> {
             table: None,
             html: html(&chart, chart_words, &el.anchor),
         });
-        g.download = Some(super::download(&t, &el.anchor, g, words)?);
+        let dialect = meta.downloads.over(self.downloads);
+        g.download = Some(super::download(&t, &el.anchor, g, words, dialect)?);
         Ok(Some(t))
     }
 }

@@ -31,9 +31,9 @@ use std::path::Path;
 use crate::changes::{self, ElementSnapshot, ReportSnapshot};
 use crate::config::FormatConfig;
 use crate::data::store::Store;
-use crate::data::{DatasetMeta, Source};
+use crate::data::{DatasetMeta, DownloadSpec, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::disclosure::{CellView, Published, RowKind, Rules};
+use crate::disclosure::{CellView, Dialect, Published, RowKind, Rules};
 use crate::locale::Locale;
 use crate::markdown::directives::runs_query;
 use crate::model::{Download, Element, ElementKind, Generated, Node, ParsedReport, View};
@@ -50,6 +50,8 @@ pub struct Site<'a> {
     /// The site's disclosure rules (`disclosure:` in the config).
     pub rules: Rules,
     pub format: FormatConfig,
+    /// How CSV downloads are written (`downloads:` in the config), over the locale's default.
+    pub downloads: DownloadSpec,
     /// The chart theme and words; `None` when no report has a chart (or they failed, which
     /// is reported on the theme's files).
     pub charts: Option<&'a Charting>,
@@ -91,6 +93,7 @@ pub fn expand(
         store: site.store,
         rules: report_rules(report, site.rules),
         words: &words,
+        downloads: site.downloads.over(Dialect::for_locale(&locale.lang)),
     };
     let mut values = ReportValues::default();
     for node in &mut report.nodes {
@@ -180,6 +183,8 @@ struct Env<'a> {
     /// The report's rules; each dataset may tighten them further.
     rules: Rules,
     words: &'a Words<'a>,
+    /// The report's download dialect; each dataset's sidecar may change it.
+    downloads: Dialect,
 }
 
 impl Env<'_> {
@@ -234,7 +239,8 @@ impl Env<'_> {
                 html: String::new(),
             },
         });
-        g.download = Some(download(&t, &el.anchor, g, words)?);
+        let dialect = meta.downloads.over(self.downloads);
+        g.download = Some(download(&t, &el.anchor, g, words, dialect)?);
         Ok(t)
     }
 }
@@ -273,18 +279,20 @@ fn download(
     anchor: &str,
     g: &Generated,
     words: &Words,
+    dialect: Dialect,
 ) -> Result<Download, Vec<Diagnostic>> {
     let mut bytes = Vec::new();
-    t.write_csv(&mut bytes, &words.markers()).map_err(|e| {
-        vec![
-            Diagnostic::error(
-                &g.file,
-                g.pos,
-                format!("cannot write the CSV of the data: {e}"),
-            )
-            .help("this is a bug in evalpress; please report it"),
-        ]
-    })?;
+    t.write_csv(&mut bytes, &words.markers(), dialect)
+        .map_err(|e| {
+            vec![
+                Diagnostic::error(
+                    &g.file,
+                    g.pos,
+                    format!("cannot write the CSV of the data: {e}"),
+                )
+                .help("this is a bug in evalpress; please report it"),
+            ]
+        })?;
     Ok(Download {
         path: format!("data/{anchor}.csv"),
         bytes,

@@ -63,6 +63,7 @@ fn run(index: &str) -> (ParsedReport, ReportValues, Vec<Diagnostic>) {
         store: &store,
         rules: config.disclosure.rules(),
         format: config.format,
+        downloads: config.downloads,
         charts: None,
     };
     let (values, _, d) = expand(&mut report, &site, &locales["da"]);

@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests (`mod common;` in a test file).
+pub mod download;
 pub mod guarded;
 pub mod html;
 pub mod links;
