@@ -66,6 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ctx = Context {
         rules: data.rules(),
         total_label: "I alt",
+        hide: &[],
     };
     let t = Instant::now();
     let table = query.run(&data, &ctx).map_err(|d| format!("{d:?}"))?;

@@ -400,8 +400,9 @@ fn resolve_all(
 }
 
 /// The generated content of every report: grids from the models, then data tables and inline
-/// values from the datasets. Returns each report's inline values, in report order, and what
-/// every report published.
+/// values from the datasets, with suppression coordinated across every publication of each
+/// dataset. Returns each report's inline values, in report order, and what every report
+/// published.
 fn generate(
     reports: &mut [ParsedReport],
     (catalog, data): (&models::Catalog, &tables::Site),
@@ -410,6 +411,8 @@ fn generate(
     progress: OnProgress,
     diags: &mut Diagnostics,
 ) -> (Vec<tables::ReportValues>, changes::Snapshot) {
+    let (hiding, d) = tables::coordinate(reports, data, &|code| locale_of(locales, config, code));
+    diags.extend(d);
     type Done = (tables::ReportValues, changes::ReportSnapshot, Diagnostics);
     let done: Vec<Done> = reports
         .par_iter_mut()
@@ -417,7 +420,7 @@ fn generate(
             let done = match locale_of(locales, config, &r.locale) {
                 Some(l) => {
                     let (mut d, views) = grids::expand(r, catalog, l);
-                    let (values, mut snapshot, more) = tables::expand(r, data, l);
+                    let (values, mut snapshot, more) = tables::expand(r, data, l, &hiding);
                     snapshot.add_elements(r, views);
                     d.extend(more);
                     (values, snapshot, d)

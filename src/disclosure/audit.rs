@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::Relation;
-use super::secondary::{State, complement};
+use super::secondary::{Prefer, State, complement};
 
 /// The largest number of hidden cells the exact check handles (its cost grows with the cube).
 pub const MAX_UNKNOWNS: usize = 1500;
@@ -23,12 +23,13 @@ const EPS: f64 = 1e-9;
 pub fn fixed_cell_complement(
     states: &[Vec<State>],
     relations: &[Relation],
+    prefer: Prefer,
 ) -> Option<(usize, usize)> {
     for cell in fixed_cells(states, relations) {
         let found = relations
             .iter()
             .filter(|rel| rel.members().any(|m| m == cell))
-            .find_map(|rel| complement(states, rel));
+            .find_map(|rel| complement(states, rel, prefer));
         if found.is_some() {
             return found;
         }
@@ -80,7 +81,7 @@ pub fn fixed_cells(states: &[Vec<State>], relations: &[Relation]) -> Vec<(usize,
 
 /// Gauss-Jordan elimination in place; returns the pivot column of each remaining row (rows
 /// without a pivot are dropped).
-fn reduce(rows: &mut Vec<Vec<f64>>, n: usize) -> Vec<usize> {
+pub(super) fn reduce(rows: &mut Vec<Vec<f64>>, n: usize) -> Vec<usize> {
     let mut pivots = Vec::new();
     let mut top = 0;
     for col in 0..n {
@@ -156,7 +157,7 @@ mod tests {
             s[r][c] = Hidden;
         }
         assert_eq!(fixed_cells(&s, &margins(4, 4)), [(1, 2)]);
-        assert!(fixed_cell_complement(&s, &margins(4, 4)).is_some());
+        assert!(fixed_cell_complement(&s, &margins(4, 4), &|_| false).is_some());
     }
 
     #[test]

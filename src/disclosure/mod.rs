@@ -16,14 +16,18 @@
 //! It must not format numbers (`format` does) or know about query specs (`query` does).
 
 mod audit;
+mod coordinate;
 mod output;
 mod published;
 mod secondary;
 
 #[cfg(test)]
+mod joint_tests;
+#[cfg(test)]
 mod proptests;
 
 pub use crate::data::Zeros;
+pub use coordinate::{Lineage, MAX_ATOMS, Sheet, Space, TooLarge, Traced, coordinate};
 pub use output::{Dialect, Markers, neutralise};
 pub use published::{CellView, Published};
 
@@ -198,22 +202,15 @@ impl Grid {
 
 /// Applies `rules` to `grid`: the only way to make a [`Published`] table.
 pub fn publish(grid: Grid, rules: &Rules) -> Published {
-    let Grid {
-        heads,
-        rows,
-        relations,
-    } = grid;
-    let mut states: Vec<Vec<secondary::State>> = rows
-        .iter()
-        .map(|(_, cells)| {
-            cells
-                .iter()
-                .zip(&heads)
-                .map(|(cell, head)| secondary::primary(cell, head.role, rules))
-                .collect()
-        })
-        .collect();
-    secondary::protect(&mut states, &relations);
+    publish_hiding(grid, rules, &[])
+}
+
+/// Applies `rules` to `grid` with the cells `hide` (row, column) hidden as well: those that
+/// [`coordinate`] chose so that the grid is safe together with the dataset's other
+/// publications.
+pub fn publish_hiding(grid: Grid, rules: &Rules, hide: &[(usize, usize)]) -> Published {
+    let states = suppress(&grid, rules, hide);
+    let Grid { heads, rows, .. } = grid;
     let rows = rows
         .into_iter()
         .zip(states)
@@ -227,4 +224,46 @@ pub fn publish(grid: Grid, rules: &Rules) -> Published {
         })
         .collect();
     Published::new(heads, rows, rules.threshold)
+}
+
+/// The states of `grid`'s cells: primary suppression, the cells `hide`, then the relation rule
+/// and the exact check.
+fn suppress(grid: &Grid, rules: &Rules, hide: &[(usize, usize)]) -> Vec<Vec<secondary::State>> {
+    let mut states = primary_states(grid, rules);
+    for &(r, c) in hide {
+        if let Some(state) = states.get_mut(r).and_then(|row| row.get_mut(c))
+            && matches!(state, secondary::State::Shown(_))
+        {
+            *state = secondary::State::Hidden;
+        }
+    }
+    secondary::protect(&mut states, &grid.relations);
+    states
+}
+
+fn primary_states(grid: &Grid, rules: &Rules) -> Vec<Vec<secondary::State>> {
+    grid.rows
+        .iter()
+        .map(|(_, cells)| {
+            cells
+                .iter()
+                .zip(&grid.heads)
+                .map(|(cell, head)| secondary::primary(cell, head.role, rules))
+                .collect()
+        })
+        .collect()
+}
+
+/// A grid's own disclosure control, before it is published, with the rows of the dataset
+/// that each of its numbers adds up: the input of [`coordinate`].
+pub fn survey(grid: &Grid, lineage: Lineage, rules: &Rules) -> Sheet {
+    let primary = primary_states(grid, rules);
+    let mut states = primary.clone();
+    secondary::protect(&mut states, &grid.relations);
+    Sheet {
+        primary,
+        states,
+        relations: grid.relations.clone(),
+        lineage,
+    }
 }

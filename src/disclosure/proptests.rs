@@ -9,7 +9,7 @@ use super::{
     publish,
 };
 
-fn head(name: String, role: Role) -> Head {
+pub(super) fn head(name: String, role: Role) -> Head {
     Head {
         label: name.clone(),
         name,
@@ -24,7 +24,7 @@ fn head(name: String, role: Role) -> Head {
 
 /// A raw count: mostly small numbers so suppression has work to do; now and then missing or
 /// already suppressed by the source.
-fn raw_count() -> impl Strategy<Value = Raw> {
+pub(super) fn raw_count() -> impl Strategy<Value = Raw> {
     prop_oneof![
         12 => (0i64..25).prop_map(Raw::Integer),
         1 => Just(Raw::Missing),
@@ -32,7 +32,7 @@ fn raw_count() -> impl Strategy<Value = Raw> {
     ]
 }
 
-fn rules() -> impl Strategy<Value = Rules> {
+pub(super) fn rules() -> impl Strategy<Value = Rules> {
     (1u32..6, prop_oneof![Just(Zeros::Show), Just(Zeros::Hide)])
         .prop_map(|(threshold, zeros)| Rules { threshold, zeros })
 }
@@ -40,12 +40,12 @@ fn rules() -> impl Strategy<Value = Rules> {
 /// A body of counts with a totals column and a totals row, laid out as the query engine lays
 /// out a pivot table, and its relations.
 #[derive(Debug, Clone)]
-struct Table {
-    body: Vec<Vec<Raw>>,
-    rules: Rules,
+pub(super) struct Table {
+    pub(super) body: Vec<Vec<Raw>>,
+    pub(super) rules: Rules,
 }
 
-fn table() -> impl Strategy<Value = Table> {
+pub(super) fn table() -> impl Strategy<Value = Table> {
     (1usize..6, 1usize..6)
         .prop_flat_map(|(r, c)| {
             (
@@ -56,7 +56,7 @@ fn table() -> impl Strategy<Value = Table> {
         .prop_map(|(body, rules)| Table { body, rules })
 }
 
-fn sum(cells: &[Raw]) -> Raw {
+pub(super) fn sum(cells: &[Raw]) -> Raw {
     let mut total = 0;
     for c in cells {
         match c {
@@ -71,7 +71,7 @@ fn sum(cells: &[Raw]) -> Raw {
 impl Table {
     /// The grid (column 0 a key, then the body columns, then the totals column) and its
     /// relations in grid coordinates.
-    fn grid(&self) -> (Grid, Vec<Relation>) {
+    pub(super) fn grid(&self) -> (Grid, Vec<Relation>) {
         let (r, c) = (self.body.len(), self.body[0].len());
         let mut heads = vec![head("key".into(), Role::Key)];
         heads.extend((0..=c).map(|j| head(format!("c{j}"), Role::Count)));
@@ -154,7 +154,7 @@ fn recomputable(t: &Published, relations: &[Relation], h: (usize, usize)) -> boo
     rank(&mut rows) == base
 }
 
-fn rank(rows: &mut [Vec<i128>]) -> usize {
+pub(super) fn rank(rows: &mut [Vec<i128>]) -> usize {
     let n = rows.first().map_or(0, Vec::len);
     let mut top = 0;
     for col in 0..n {

@@ -40,9 +40,18 @@ pub fn primary(cell: &Raw, role: Role, rules: &Rules) -> State {
 /// Hides cells until no relation has exactly one hidden member and no hidden cell is fixed by
 /// the relations together (where a shown cell is left to hide).
 pub fn protect(states: &mut [Vec<State>], relations: &[Relation]) {
+    protect_preferring(states, relations, &|_| false);
+}
+
+/// Which cells to hide first when a relation needs one more hidden cell: for coordinated
+/// suppression, those whose number is hidden in another publication already.
+pub type Prefer<'a> = &'a dyn Fn((usize, usize)) -> bool;
+
+/// [`protect`], choosing preferred cells before the others.
+pub fn protect_preferring(states: &mut [Vec<State>], relations: &[Relation], prefer: Prefer) {
     loop {
-        complete_pairs(states, relations);
-        match audit::fixed_cell_complement(states, relations) {
+        complete_pairs(states, relations, prefer);
+        match audit::fixed_cell_complement(states, relations, prefer) {
             Some((r, c)) => states[r][c] = State::Hidden,
             None => return,
         }
@@ -50,7 +59,7 @@ pub fn protect(states: &mut [Vec<State>], relations: &[Relation]) {
 }
 
 /// The relation rule, repeated until stable.
-fn complete_pairs(states: &mut [Vec<State>], relations: &[Relation]) {
+fn complete_pairs(states: &mut [Vec<State>], relations: &[Relation], prefer: Prefer) {
     let mut changed = true;
     while changed {
         changed = false;
@@ -60,7 +69,7 @@ fn complete_pairs(states: &mut [Vec<State>], relations: &[Relation]) {
                 .filter(|&(r, c)| states[r][c] == State::Hidden)
                 .count();
             if hidden == 1
-                && let Some((r, c)) = complement(states, rel)
+                && let Some((r, c)) = complement(states, rel, prefer)
             {
                 states[r][c] = State::Hidden;
                 changed = true;
@@ -69,22 +78,24 @@ fn complete_pairs(states: &mut [Vec<State>], relations: &[Relation]) {
     }
 }
 
-/// The cell of `rel` to hide next: the smallest shown part (non-zero parts first, since a
-/// hidden zero protects little; ties by position), else the total when it is shown.
-pub fn complement(states: &[Vec<State>], rel: &Relation) -> Option<(usize, usize)> {
+/// The cell of `rel` to hide next: the smallest shown part (preferred parts first, then
+/// non-zero parts, since a hidden zero protects little; ties by position), else the total
+/// when it is shown.
+pub fn complement(states: &[Vec<State>], rel: &Relation, prefer: Prefer) -> Option<(usize, usize)> {
     let part = rel
         .parts
         .iter()
         .filter_map(|&(r, c)| match states[r][c] {
-            State::Shown(v) => Some((v == 0.0, v, r, c)),
+            State::Shown(v) => Some((!prefer((r, c)), v == 0.0, v, r, c)),
             _ => None,
         })
         .min_by(|a, b| {
             (a.0.cmp(&b.0))
-                .then(a.1.total_cmp(&b.1))
-                .then((a.2, a.3).cmp(&(b.2, b.3)))
+                .then(a.1.cmp(&b.1))
+                .then(a.2.total_cmp(&b.2))
+                .then((a.3, a.4).cmp(&(b.3, b.4)))
         })
-        .map(|(_, _, r, c)| (r, c));
+        .map(|(_, _, _, r, c)| (r, c));
     part.or_else(|| {
         rel.total
             .filter(|&(r, c)| matches!(states[r][c], State::Shown(_)))

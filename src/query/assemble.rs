@@ -8,8 +8,9 @@
 //! relations: those are the cells a reader could subtract.
 
 use super::group::{self, Acc, AggFn, Aggregate, Groups, KeyCodes};
+use super::lineage;
 use crate::data::{Cell, Column, ColumnType, Dataset, Values};
-use crate::disclosure::{Format, Grid, Head, Raw, Role, RowKind, Unit};
+use crate::disclosure::{Format, Grid, Head, Lineage, Raw, Role, RowKind, Unit};
 
 /// One aggregate column to make.
 #[derive(Debug, Clone)]
@@ -259,8 +260,13 @@ fn strict_sum(c: &Column, rows: &[u32]) -> Raw {
         .result(AggFn::Sum, integer)
 }
 
-/// Groups with one column per measure, or a pivot table.
-pub fn grouped(rows: &[u32], shape: &Shape) -> Result<Grid, String> {
+/// Groups with one column per measure, or a pivot table; with `trace` (the dataset), also the
+/// lineage of its cells.
+pub fn grouped(
+    rows: &[u32],
+    shape: &Shape,
+    trace: Option<&Dataset>,
+) -> Result<(Grid, Option<Lineage>), String> {
     let codes: Vec<KeyCodes> = shape
         .keys
         .iter()
@@ -277,9 +283,18 @@ pub fn grouped(rows: &[u32], shape: &Shape) -> Result<Grid, String> {
     let refs: Vec<&KeyCodes> = codes.iter().collect();
     let aggs: Vec<Aggregate> = shape.measures.iter().map(|m| m.agg).collect();
     let groups = group::aggregate(rows, &refs, &aggs);
+    let nk = shape.keys.len();
     match shape.pivot {
-        None => Ok(flat(&groups, &codes, shape)),
-        Some(p) => pivoted(&groups, &codes, p, shape),
+        None => Ok((
+            flat(&groups, &codes, shape),
+            trace.map(|ds| lineage::flat(ds, rows, &groups, shape)),
+        )),
+        Some(p) => {
+            let lay = layout(&groups, nk);
+            let grid = pivoted(&groups, &codes, &lay, p, shape)?;
+            let traced = trace.map(|ds| lineage::pivot(ds, rows, &groups, &lay, shape));
+            Ok((grid, traced))
+        }
     }
 }
 
@@ -341,11 +356,11 @@ fn merged<'a>(accs: impl Iterator<Item = &'a Acc>) -> Acc {
 }
 
 /// Row keys x pivot values, each cell the group of that combination (if any).
-struct Layout {
-    rows: Vec<Vec<u32>>,
-    pivots: Vec<u32>,
+pub struct Layout {
+    pub rows: Vec<Vec<u32>>,
+    pub pivots: Vec<u32>,
     /// `cells[row][pivot]`: the group.
-    cells: Vec<Vec<Option<usize>>>,
+    pub cells: Vec<Vec<Option<usize>>>,
 }
 
 fn layout(groups: &Groups, nk: usize) -> Layout {
@@ -375,13 +390,13 @@ fn layout(groups: &Groups, nk: usize) -> Layout {
 fn pivoted(
     groups: &Groups,
     codes: &[KeyCodes],
+    lay: &Layout,
     pivot: &Column,
     shape: &Shape,
 ) -> Result<Grid, String> {
     let nk = shape.keys.len();
-    let lay = layout(groups, nk);
     let np = lay.pivots.len();
-    let mut draft = Draft::new(pivot_heads(&lay, &codes[nk], pivot, shape)?);
+    let mut draft = Draft::new(pivot_heads(lay, &codes[nk], pivot, shape)?);
     let acc = |g: Option<usize>, a: usize| g.map(|g| groups.acc(g, a));
     for (i, key) in lay.rows.iter().enumerate() {
         let mut cells = key_cells(key, codes);

@@ -248,9 +248,21 @@ pub struct Groups {
     /// Group-major: `accs[g * aggregates + a]`.
     pub accs: Vec<Acc>,
     pub aggregates: usize,
+    /// Per selected row: its group, numbered in order of first appearance.
+    first_ids: Vec<u32>,
+    /// Per group in order of first appearance: its place in display order.
+    display: Vec<u32>,
 }
 
 impl Groups {
+    /// Per selected row: its group in display order (for disclosure control's lineage).
+    pub fn row_groups(&self) -> Vec<u32> {
+        self.first_ids
+            .iter()
+            .map(|&g| self.display[g as usize])
+            .collect()
+    }
+
     pub fn acc(&self, group: usize, agg: usize) -> &Acc {
         &self.accs[group * self.aggregates + agg]
     }
@@ -298,10 +310,16 @@ pub fn aggregate(rows: &[u32], keys: &[&KeyCodes], aggs: &[Aggregate]) -> Groups
         .iter()
         .map(|&g| std::mem::take(&mut group_keys[g]))
         .collect();
+    let mut display = vec![0u32; n];
+    for (place, &g) in order.iter().enumerate() {
+        display[g] = place as u32;
+    }
     Groups {
         keys,
         accs,
         aggregates: aggs.len(),
+        first_ids: gid,
+        display,
     }
 }
 

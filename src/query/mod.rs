@@ -14,14 +14,16 @@
 //! holds one can reach numbers only through a query. It never formats numbers or renders HTML.
 //!
 //! Files: `spec` (the YAML form), `plan` (names checked against the data), `filter`, `group`
-//! (the aggregation loop), `assemble` (the raw grid with its sum relations), `expr` (the
-//! expression language), `finish` (computed columns and presentation).
+//! (the aggregation loop), `assemble` (the raw grid with its sum relations), `lineage` (which
+//! dataset rows each cell adds up, for coordinated suppression), `expr` (the expression
+//! language), `finish` (computed columns and presentation).
 
 mod assemble;
 pub mod expr;
 mod filter;
 mod finish;
 mod group;
+mod lineage;
 mod plan;
 pub mod spec;
 
@@ -36,7 +38,7 @@ pub use spec::QuerySpec;
 
 use crate::data::{Dataset, DatasetMeta};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::disclosure::{self, Published, Rules};
+use crate::disclosure::{self, Grid, Lineage, Published, Rules, Sheet};
 
 /// A dataset whose cells only the query engine can read.
 ///
@@ -70,6 +72,11 @@ impl Sealed {
     pub fn rules(&self) -> Rules {
         Rules::of(&self.0.meta)
     }
+
+    /// The number of rows in the file.
+    pub fn row_count(&self) -> usize {
+        self.0.row_count()
+    }
 }
 
 /// What a query needs from its surroundings.
@@ -79,6 +86,9 @@ pub struct Context<'a> {
     pub rules: Rules,
     /// The label of totals ("I alt"), from the locale.
     pub total_label: &'a str,
+    /// Cells (row, column of the raw grid) to hide besides the table's own suppression: what
+    /// coordination with the dataset's other publications asks for.
+    pub hide: &'a [(usize, usize)],
 }
 
 /// A query spec with the place it was written.
@@ -156,22 +166,46 @@ impl Query {
 
     /// Runs the query over `data` (the dataset `data()` names).
     pub fn run(&self, data: &Sealed, ctx: &Context) -> Result<Published, Vec<Diagnostic>> {
+        let (grid, _) = self.grid(data, ctx, false)?;
+        let mut published = disclosure::publish_hiding(grid, &ctx.rules, ctx.hide);
+        finish::finish(&mut published, &self.spec, &self.here, ctx.total_label)?;
+        Ok(published)
+    }
+
+    /// The query's grid under its own disclosure control, with the dataset rows each cell
+    /// adds up: what coordinating it with the dataset's other publications needs.
+    pub fn survey(&self, data: &Sealed, ctx: &Context) -> Result<Sheet, Vec<Diagnostic>> {
+        let (grid, lineage) = self.grid(data, ctx, true)?;
+        Ok(disclosure::survey(
+            &grid,
+            lineage.unwrap_or_default(),
+            &ctx.rules,
+        ))
+    }
+
+    /// The raw grid; with `trace`, its lineage too.
+    fn grid(
+        &self,
+        data: &Sealed,
+        ctx: &Context,
+        trace: bool,
+    ) -> Result<(Grid, Option<Lineage>), Vec<Diagnostic>> {
         let ds = &data.0;
         let plan = plan::plan(&self.spec, ds, &self.here, ctx.total_label)?;
         let rows = filter::rows(ds.row_count(), &plan.tests);
-        let grid = match &plan.shape {
-            None => assemble::rows(ds, &rows, &plan.counts, plan.totals_row, ctx.total_label),
-            Some(shape) => assemble::grouped(&rows, shape).map_err(|e| {
+        match &plan.shape {
+            None => Ok((
+                assemble::rows(ds, &rows, &plan.counts, plan.totals_row, ctx.total_label),
+                trace.then(|| lineage::rows(ds, &rows, plan.totals_row)),
+            )),
+            Some(shape) => assemble::grouped(&rows, shape, trace.then_some(ds)).map_err(|e| {
                 vec![self.here.error(
                     self.data_pos(),
                     e,
                     "filter those rows out, or group by another column",
                 )]
-            })?,
-        };
-        let mut published = disclosure::publish(grid, &ctx.rules);
-        finish::finish(&mut published, &self.spec, &self.here, ctx.total_label)?;
-        Ok(published)
+            }),
+        }
     }
 
     /// Runs a query that must give one value (an inline value): one body row, one column

@@ -26,6 +26,7 @@ fn run(spec: &str) -> Result<Published, Vec<Diagnostic>> {
     let ctx = Context {
         rules: data.rules(),
         total_label: "I alt",
+        hide: &[],
     };
     q.run(&data, &ctx)
 }
@@ -206,6 +207,7 @@ fn an_inline_value_is_one_cell() {
     let ctx = Context {
         rules: Rules::default(),
         total_label: "I alt",
+        hide: &[],
     };
     let (t, col) = q.run_value(&data, &ctx).unwrap();
     assert_eq!(t.single(col), Some(CellView::Integer(158)));
@@ -234,6 +236,7 @@ fn the_rules_only_tighten() {
     let ctx = Context {
         rules: data.rules().strictest(strict),
         total_label: "I alt",
+        hide: &[],
     };
     let t = q.run(&data, &ctx).unwrap();
     assert_eq!(t.threshold(), 10);

@@ -104,7 +104,8 @@ impl Env<'_> {
         let words = self.words;
         let g = el.generated.as_mut().expect("a chart element");
         let d = chart_spec::parse(&g.yaml, &g.file, g.origin, g.pos)?;
-        let (t, data) = self.run(&d.query, &g.file, |data, ctx| d.query.run(data, ctx))?;
+        let key = super::coordinate::element_key(&el.anchor);
+        let (t, data) = self.run(&d.query, &g.file, &key, |data, ctx| d.query.run(data, ctx))?;
         let meta = data.meta();
         super::from_sidecar(
             &mut el.title,

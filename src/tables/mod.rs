@@ -22,6 +22,7 @@
 mod chart;
 mod chart_data;
 mod chart_spec;
+mod coordinate;
 mod html;
 mod values;
 mod words;
@@ -40,6 +41,7 @@ use crate::model::{Download, Element, ElementKind, Generated, Node, ParsedReport
 use crate::query::{Context, Query, Sealed};
 
 pub use chart::Charting;
+pub use coordinate::{Hiding, coordinate};
 pub use values::ReportValues;
 pub use words::Words;
 
@@ -57,11 +59,13 @@ pub struct Site<'a> {
     pub charts: Option<&'a Charting>,
 }
 
-/// Builds the data tables and inline values of `report`.
+/// Builds the data tables and inline values of `report`, hiding what `hiding` (the site's
+/// coordinated suppression) asks for besides each table's own suppression.
 pub fn expand(
     report: &mut ParsedReport,
     site: &Site,
     locale: &Locale,
+    hiding: &Hiding,
 ) -> (ReportValues, ReportSnapshot, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut snapshot = ReportSnapshot {
@@ -94,6 +98,8 @@ pub fn expand(
         rules: report_rules(report, site.rules),
         words: &words,
         downloads: site.downloads.over(Dialect::for_locale(&locale.lang)),
+        hiding,
+        source: &report.source,
     };
     let mut values = ReportValues::default();
     for node in &mut report.nodes {
@@ -124,7 +130,7 @@ pub fn expand(
     for (name, spec) in report.front.values.iter() {
         let query = Query::new(spec.clone(), &report.source, origin);
         let text = if values::is_name(&name.value) {
-            env.value(&query, &report.source)
+            env.value(&query, &report.source, &name.value)
         } else {
             Err(vec![
                 Diagnostic::error(
@@ -185,14 +191,19 @@ struct Env<'a> {
     words: &'a Words<'a>,
     /// The report's download dialect; each dataset's sidecar may change it.
     downloads: Dialect,
+    hiding: &'a Hiding,
+    /// The report's source file, which keys its publications in `hiding`.
+    source: &'a Path,
 }
 
 impl Env<'_> {
-    /// Runs `query` over the dataset it names, under the strictest rules in force.
+    /// Runs `query` (the publication `key` of the report) over the dataset it names, under the
+    /// strictest rules in force and hiding what coordination asks for.
     fn run<T>(
         &self,
         query: &Query,
         file: &Path,
+        key: &str,
         run: impl FnOnce(&Sealed, &Context) -> Result<T, Vec<Diagnostic>>,
     ) -> Result<(T, &Sealed), Vec<Diagnostic>> {
         let data = self.store.get(query.data()).map_err(|(message, help)| {
@@ -201,13 +212,20 @@ impl Env<'_> {
         let ctx = Context {
             rules: self.rules.strictest(data.rules()),
             total_label: self.words.total,
+            hide: self.hiding.get(self.source, key),
         };
         Ok((run(data, &ctx)?, data))
     }
 
     /// The text of one named value.
-    fn value(&self, query: &Query, file: &Path) -> Result<changes::Cell, Vec<Diagnostic>> {
-        let ((t, col), _) = self.run(query, file, |data, ctx| query.run_value(data, ctx))?;
+    fn value(
+        &self,
+        query: &Query,
+        file: &Path,
+        name: &str,
+    ) -> Result<changes::Cell, Vec<Diagnostic>> {
+        let key = coordinate::value_key(name);
+        let ((t, col), _) = self.run(query, file, &key, |data, ctx| query.run_value(data, ctx))?;
         let row = (0..t.row_count())
             .find(|&r| t.row_kind(r) == RowKind::Body)
             .unwrap_or(0);
@@ -223,7 +241,8 @@ impl Env<'_> {
         let words = self.words;
         let g = el.generated.as_mut().expect("a data element");
         let query = Query::parse(&g.yaml, &g.file, g.origin).map_err(|d| vec![d])?;
-        let (t, data) = self.run(&query, &g.file, |data, ctx| query.run(data, ctx))?;
+        let key = coordinate::element_key(&el.anchor);
+        let (t, data) = self.run(&query, &g.file, &key, |data, ctx| query.run(data, ctx))?;
         let meta = data.meta();
         from_sidecar(&mut el.title, &mut el.source, g, query.data(), meta, words)?;
         let illustrative = meta.illustrative.then_some(words.illustrative_note);

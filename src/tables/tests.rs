@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{ReportValues, Site, expand};
+use super::{Hiding, ReportValues, Site, expand};
 use crate::config::Config;
 use crate::data::store::Store;
 use crate::data::{DataDefaults, read_csv};
@@ -66,7 +66,7 @@ fn run(index: &str) -> (ParsedReport, ReportValues, Vec<Diagnostic>) {
         downloads: config.downloads,
         charts: None,
     };
-    let (values, _, d) = expand(&mut report, &site, &locales["da"]);
+    let (values, _, d) = expand(&mut report, &site, &locales["da"], &Hiding::default());
     (report, values, d.into_sorted())
 }
 
@@ -112,8 +112,8 @@ fn a_data_table_gets_its_view_title_source_notes_and_download() {
     assert_eq!(download.path, "data/tab-k.csv");
     let csv = String::from_utf8(download.bytes.clone()).unwrap();
     assert_eq!(
-        csv,
-        "Kommune,2020,2021\nAarup,12,15\nBrande,×,×\nCity,×,×\nI alt,23,41\n"
+        csv, "\u{feff}Kommune;2020;2021\nAarup;12;15\nBrande;×;×\nCity;×;×\nI alt;23;41\n",
+        "a Danish report's download opens in a Danish Excel"
     );
 }
 

@@ -1,0 +1,148 @@
+//! Coordinated suppression across the site: every query of every report -> the cells each
+//! publication must hide so that all publications of a dataset are safe together.
+//!
+//! Part of the `tables` stage, run once before the reports' tables are made. Input: the parsed
+//! reports (their data tables, boxes, charts and named values), the data store and the rules in
+//! force for each report. Output: a [`Hiding`] that the report's queries then apply (through
+//! `Context::hide`), and a warning for a dataset too large for the joint check. A dataset
+//! published once needs no coordination: its one table's own control is exact. Queries that
+//! fail are left out here; the tables stage reports their errors.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{Site, chart_spec, is_data, report_rules};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::disclosure::{self, Rules, TooLarge};
+use crate::locale::Locale;
+use crate::model::{Node, ParsedReport};
+use crate::query::{Context, Query};
+
+/// The cells (row, column of the raw grid) each publication hides, by report and key.
+#[derive(Debug, Default)]
+pub struct Hiding {
+    cells: BTreeMap<(PathBuf, String), Vec<(usize, usize)>>,
+}
+
+impl Hiding {
+    /// What the publication `key` of the report in `source` hides; nothing when it was not
+    /// coordinated.
+    pub fn get(&self, source: &Path, key: &str) -> &[(usize, usize)] {
+        self.cells
+            .get(&(source.to_path_buf(), key.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The key of a data element (table, box, chart): `#` and its anchor.
+pub fn element_key(anchor: &str) -> String {
+    format!("#{anchor}")
+}
+
+/// The key of a named inline value: `=` and its name.
+pub fn value_key(name: &str) -> String {
+    format!("={name}")
+}
+
+/// One query of one report, with what running it needs.
+struct Publication {
+    report: PathBuf,
+    key: String,
+    query: Query,
+    rules: Rules,
+    total: String,
+}
+
+/// Coordinates every dataset that more than one query of the site publishes.
+pub fn coordinate<'a>(
+    reports: &[ParsedReport],
+    site: &Site,
+    locale_of: &(dyn Fn(&str) -> Option<&'a Locale> + Sync),
+) -> (Hiding, Diagnostics) {
+    let found: Vec<Vec<Publication>> = reports
+        .par_iter()
+        .map(|r| match locale_of(&r.locale) {
+            Some(l) => publications(r, report_rules(r, site.rules), l.word("total")),
+            None => Vec::new(),
+        })
+        .collect();
+    let mut by_data: BTreeMap<&str, Vec<&Publication>> = BTreeMap::new();
+    for p in found.iter().flatten() {
+        by_data.entry(p.query.data()).or_default().push(p);
+    }
+    let mut hiding = Hiding::default();
+    let mut diags = Diagnostics::new();
+    for (name, pubs) in by_data.into_iter().filter(|(_, p)| p.len() > 1) {
+        let Ok(data) = site.store.get(name) else {
+            continue;
+        };
+        let mut keys = Vec::new();
+        let mut sheets = Vec::new();
+        for p in pubs {
+            let ctx = Context {
+                rules: p.rules.strictest(data.rules()),
+                total_label: &p.total,
+                hide: &[],
+            };
+            if let Ok(sheet) = p.query.survey(data, &ctx) {
+                keys.push((p.report.clone(), p.key.clone()));
+                sheets.push(sheet);
+            }
+        }
+        match disclosure::coordinate(data.row_count(), &mut sheets) {
+            Ok(()) => {
+                for (key, sheet) in keys.into_iter().zip(&sheets) {
+                    hiding.cells.insert(key, sheet.hidden());
+                }
+            }
+            Err(TooLarge(atoms)) => diags.push(
+                Diagnostic::warning(data.path(), Pos::FILE, format!(
+                    "disclosure control could not check the {} publications of this file together: they split it into {atoms} parts (at most {} are checked)",
+                    sheets.len(), disclosure::MAX_ATOMS))
+                .help("each table is still protected on its own; publish fewer overlapping tables, charts and named values of the file, or group them alike"),
+            ),
+        }
+    }
+    (hiding, diags)
+}
+
+/// The queries of `report`: data tables, boxes and charts by anchor, named values by name.
+/// Specs that do not parse are left out (the tables stage reports them).
+fn publications(report: &ParsedReport, rules: Rules, total: &str) -> Vec<Publication> {
+    let mut out = Vec::new();
+    let mut add = |key: String, query: Query| {
+        out.push(Publication {
+            report: report.source.clone(),
+            key,
+            query,
+            rules,
+            total: total.to_string(),
+        })
+    };
+    for node in &report.nodes {
+        let Node::Element(el) = node else { continue };
+        let Some(g) = el.generated.as_ref().filter(|_| is_data(el)) else {
+            continue;
+        };
+        let query = if g.directive == "chart" {
+            chart_spec::parse(&g.yaml, &g.file, g.origin, g.pos)
+                .ok()
+                .map(|d| d.query)
+        } else {
+            Query::parse(&g.yaml, &g.file, g.origin).ok()
+        };
+        if let Some(q) = query {
+            add(element_key(&el.anchor), q);
+        }
+    }
+    let origin = crate::markdown::FRONT_MATTER_ORIGIN;
+    for (name, spec) in report.front.values.iter() {
+        add(
+            value_key(&name.value),
+            Query::new(spec.clone(), &report.source, origin),
+        );
+    }
+    out
+}
