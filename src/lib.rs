@@ -324,6 +324,49 @@ fn count_elements(reports: &[ParsedReport]) -> (usize, usize, usize) {
     (reports.len(), counts.0, counts.1)
 }
 
+/// What the output audit checks a built site against: every query of the site (report, key,
+/// dataset) and every count disclosure control hides, with its raw value.
+#[derive(Debug, Default)]
+pub struct DisclosureAudit {
+    pub publications: Vec<(PathBuf, String, String)>,
+    pub hidden: Vec<tables::HiddenCount>,
+}
+
+/// The [`DisclosureAudit`] of the site `opts` describes, under the same coordinated suppression
+/// as [`build`]; the diagnostics when the site does not build. For tests and QA only: it is
+/// the one function that returns raw values of hidden cells, and no build calls it.
+pub fn disclosure_audit(opts: &BuildOptions) -> Result<DisclosureAudit, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::new();
+    let root = &opts.root;
+    let audit = read_config(root, opts.base_url.as_deref(), &mut diags).map(|config| {
+        let (sources, d) = load::load(root, &config.theme);
+        diags.extend(d);
+        let (store, d) = data::store::load(root, &config.data_defaults());
+        diags.extend(d);
+        let locales = read_locales(&sources.theme, &mut diags);
+        let (reports, _) = parse_all(&sources, &config, &locales, opts.drafts, &mut diags);
+        let site = tables::Site {
+            store: &store,
+            rules: config.disclosure.rules(),
+            format: config.format,
+            downloads: config.downloads,
+            charts: None,
+        };
+        let locale = |code: &str| locale_of(&locales, &config, code);
+        let (hiding, d) = tables::coordinate(&reports, &site, &locale);
+        diags.extend(d);
+        let (publications, hidden) = tables::audit(&reports, &site, &locale, &hiding);
+        DisclosureAudit {
+            publications,
+            hidden,
+        }
+    });
+    match audit {
+        Some(a) if !diags.has_errors() => Ok(a),
+        _ => Err(diags.into_sorted()),
+    }
+}
+
 /// Every report (drafts only when asked) and the front page, parsed in parallel.
 fn parse_all(
     sources: &model::Sources,

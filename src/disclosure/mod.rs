@@ -254,6 +254,55 @@ fn primary_states(grid: &Grid, rules: &Rules) -> Vec<Vec<secondary::State>> {
         .collect()
 }
 
+/// A cell that disclosure control hides, with its raw value and where it sits: the ground truth
+/// of the output audit ([`exposed`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exposed {
+    /// The texts of the row's key cells (for the totals row, its label first).
+    pub row: Vec<String>,
+    pub kind: RowKind,
+    /// The column's name.
+    pub column: String,
+    pub raw: f64,
+}
+
+/// The raw values of the cells of `grid` that [`publish_hiding`] hides, except those the source
+/// hid already (no value is known for them). For the output audit only, which checks that none
+/// of them reaches a built site: no stage of a build calls it, and nothing it returns is
+/// passed to templates.
+pub fn exposed(grid: &Grid, rules: &Rules, hide: &[(usize, usize)]) -> Vec<Exposed> {
+    let states = suppress(grid, rules, hide);
+    let mut out = Vec::new();
+    for ((kind, cells), states) in grid.rows.iter().zip(&states) {
+        let row: Vec<String> = cells
+            .iter()
+            .zip(&grid.heads)
+            .filter(|(_, h)| h.role == Role::Key)
+            .map(|(cell, _)| match cell {
+                Raw::Text(t) => t.clone(),
+                Raw::Integer(i) => i.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        for ((cell, state), head) in cells.iter().zip(states).zip(&grid.heads) {
+            let raw = match cell {
+                Raw::Integer(i) => *i as f64,
+                Raw::Number(x) => *x,
+                _ => continue,
+            };
+            if *state == secondary::State::Hidden {
+                out.push(Exposed {
+                    row: row.clone(),
+                    kind: *kind,
+                    column: head.name.clone(),
+                    raw,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// A grid's own disclosure control, before it is published, with the rows of the dataset
 /// that each of its numbers adds up: the input of [`coordinate`].
 pub fn survey(grid: &Grid, lineage: Lineage, rules: &Rules) -> Sheet {

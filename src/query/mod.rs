@@ -183,6 +183,20 @@ impl Query {
         ))
     }
 
+    /// The published table and the raw values of the cells it hides, for the output audit
+    /// (see [`disclosure::exposed`]).
+    pub fn audit(
+        &self,
+        data: &Sealed,
+        ctx: &Context,
+    ) -> Result<(Published, Vec<disclosure::Exposed>), Vec<Diagnostic>> {
+        let (grid, _) = self.grid(data, ctx, false)?;
+        let exposed = disclosure::exposed(&grid, &ctx.rules, ctx.hide);
+        let mut published = disclosure::publish_hiding(grid, &ctx.rules, ctx.hide);
+        finish::finish(&mut published, &self.spec, &self.here, ctx.total_label)?;
+        Ok((published, exposed))
+    }
+
     /// The raw grid; with `trace`, its lineage too.
     fn grid(
         &self,

@@ -108,6 +108,64 @@ pub fn coordinate<'a>(
     (hiding, diags)
 }
 
+/// A count that disclosure control hides on the site, with its raw value: what the output
+/// audit must never find in the built site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HiddenCount {
+    /// The report's `index.md`.
+    pub report: PathBuf,
+    /// `#anchor` of a data element, `=name` of a named value.
+    pub key: String,
+    /// The dataset, by its path under `data/`.
+    pub dataset: String,
+    /// The texts of the row's key cells ("I alt" first for the totals row).
+    pub row: Vec<String>,
+    /// The column's header as shown; `None` when the column is not shown.
+    pub column: Option<String>,
+    pub raw: f64,
+}
+
+/// Every query of the site, by report, key and dataset; and every hidden count with its raw
+/// value, under the same coordinated suppression as a build. For the output audit only (tests
+/// and QA): a build never calls it.
+pub fn audit<'a>(
+    reports: &[ParsedReport],
+    site: &Site,
+    locale_of: &(dyn Fn(&str) -> Option<&'a Locale> + Sync),
+    hiding: &Hiding,
+) -> (Vec<(PathBuf, String, String)>, Vec<HiddenCount>) {
+    let mut all = Vec::new();
+    let mut hidden = Vec::new();
+    for r in reports {
+        let Some(l) = locale_of(&r.locale) else {
+            continue;
+        };
+        for p in publications(r, report_rules(r, site.rules), l.word("total")) {
+            all.push((p.report.clone(), p.key.clone(), p.query.data().to_string()));
+            let Ok(data) = site.store.get(p.query.data()) else {
+                continue;
+            };
+            let ctx = Context {
+                rules: p.rules.strictest(data.rules()),
+                total_label: &p.total,
+                hide: hiding.get(&p.report, &p.key),
+            };
+            let Ok((t, exposed)) = p.query.audit(data, &ctx) else {
+                continue;
+            };
+            hidden.extend(exposed.into_iter().map(|e| HiddenCount {
+                report: p.report.clone(),
+                key: p.key.clone(),
+                dataset: p.query.data().to_string(),
+                row: e.row,
+                column: t.column(&e.column).map(|c| t.heads()[c].label.clone()),
+                raw: e.raw,
+            }));
+        }
+    }
+    (all, hidden)
+}
+
 /// The queries of `report`: data tables, boxes and charts by anchor, named values by name.
 /// Specs that do not parse are left out (the tables stage reports them).
 fn publications(report: &ParsedReport, rules: Rules, total: &str) -> Vec<Publication> {

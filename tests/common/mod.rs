@@ -2,6 +2,7 @@
 pub mod download;
 pub mod guarded;
 pub mod html;
+pub mod leaks;
 pub mod links;
 pub mod run;
 pub mod scan;
