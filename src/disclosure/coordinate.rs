@@ -31,7 +31,7 @@ use super::secondary::{self, State};
 use super::{Relation, audit};
 
 /// The largest number of atoms in one quantity that the joint check handles.
-pub const MAX_ATOMS: usize = 800;
+pub const MAX_ATOMS: usize = 400;
 
 const EPS: f64 = 1e-9;
 
@@ -221,23 +221,23 @@ fn vectors(dataset_rows: usize, sheets: &[Sheet]) -> Vectors {
     out
 }
 
-/// Each dataset row's atom: rows alike in every publication share one, numbered in order of
-/// their first row.
+/// Each dataset row's atom: rows alike in every publication share one. Refined one
+/// publication at a time, numbered in order of their first row, so no row needs a signature.
 fn atoms(dataset_rows: usize, sheets: &[Sheet]) -> Vec<u32> {
-    let mut signature = vec![vec![u32::MAX; sheets.len()]; dataset_rows];
-    for (q, sheet) in sheets.iter().enumerate() {
+    let mut atom = vec![0u32; dataset_rows];
+    let mut group = vec![u32::MAX; dataset_rows];
+    for sheet in sheets {
+        group.fill(u32::MAX);
         for (&row, &g) in sheet.lineage.rows.iter().zip(&sheet.lineage.groups) {
-            signature[row as usize][q] = g;
+            group[row as usize] = g;
+        }
+        let mut ids: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+        for (a, g) in atom.iter_mut().zip(&group) {
+            let next = ids.len() as u32;
+            *a = *ids.entry((*a, *g)).or_insert(next);
         }
     }
-    let mut ids: BTreeMap<&[u32], u32> = BTreeMap::new();
-    signature
-        .iter()
-        .map(|s| {
-            let next = ids.len() as u32;
-            *ids.entry(s.as_slice()).or_insert(next)
-        })
-        .collect()
+    atom
 }
 
 /// The equations of one quantity in its current states.
@@ -345,7 +345,11 @@ struct Basis {
 
 impl Basis {
     fn of<'a>(vectors: impl Iterator<Item = &'a Vec<f64>>, n: usize) -> Basis {
-        let mut rows: Vec<Vec<f64>> = vectors.cloned().collect();
+        // Copies of one number (a table and its chart) are one equation.
+        let distinct: BTreeMap<Vec<u64>, &Vec<f64>> = vectors
+            .map(|v| (v.iter().map(|x| x.to_bits()).collect(), v))
+            .collect();
+        let mut rows: Vec<Vec<f64>> = distinct.into_values().cloned().collect();
         let pivots = audit::reduce(&mut rows, n);
         Basis { rows, pivots }
     }

@@ -242,3 +242,32 @@ fn a_named_value_cannot_undo_a_tables_suppression() {
     // The table itself is unchanged: its own suppression already hid the rectangle.
     assert_eq!(together[0].0, alone[0].0);
 }
+
+/// Above the limit the joint check is not made, and says so; each table keeps its own control.
+#[test]
+fn too_many_atoms_are_reported_not_checked() {
+    let n = super::MAX_ATOMS + 1;
+    let sheet = || {
+        let mut grid = Grid::new(vec![head("n".into(), Role::Count)]);
+        for i in 0..n {
+            grid.push_row(RowKind::Body, vec![Raw::Integer(i as i64)]);
+        }
+        grid.relate((0..n).map(|r| (r, 0)).collect(), None);
+        let rows: Vec<u32> = (0..n as u32).collect();
+        let cells = (0..n).map(|r| traced((r, 0), vec![r as u32])).collect();
+        let lineage = Lineage {
+            groups: rows.clone(),
+            rows,
+            cells,
+        };
+        survey(&grid, lineage, &Rules::default())
+    };
+    let mut sheets = vec![sheet(), sheet()];
+    assert_eq!(
+        coordinate(n, &mut sheets),
+        Err(super::TooLarge(n)),
+        "the limit is named"
+    );
+    // Each table alone still hides its small counts (1 and 2; zeros are shown).
+    assert_eq!(sheets[0].hidden(), [(1, 0), (2, 0)]);
+}
