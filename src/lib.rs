@@ -11,9 +11,9 @@
 //! | [`models`] | YAML under `data/models/` -> validated scales, evaluation models, ratings, lists |
 //! | [`markdown`] | front matter + Markdown -> `ParsedReport` with numbered headings and elements |
 //! | [`query`] | a declarative query (filter, group, pivot, expressions, totals, sort) over a sealed dataset |
-//! | [`disclosure`] | query results -> published cells: small counts hidden, secondary suppression, derived values inherit it |
+//! | [`disclosure`] | query results -> published cells: small counts hidden, secondary suppression coordinated across every publication of a dataset, derived values inherit it |
 //! | [`grids`] | generated directives + models -> fidelity grids, status tables, model boxes, lists |
-//! | [`tables`] | data forms of `table`/`box`, `chart` directives, named values + datasets -> data tables, charts' data, CSV downloads, inline values |
+//! | [`tables`] | data forms of `table`/`box`, `chart` directives, named values + datasets -> coordinated suppression over the whole site, then data tables, charts' data, CSV downloads, inline values |
 //! | [`charts`] | chart spec + disclosure-controlled data -> accessible SVG, description, data table (drawn for the `tables` stage) |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |

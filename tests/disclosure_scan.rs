@@ -186,3 +186,44 @@ fn a_hidden_count_in_a_chart_description_or_alt_text_is_found() {
         "{found:#?}"
     );
 }
+
+/// The case from issue 4, through the real binary: a named value over one cell that the
+/// table hides as a partner would, with the table's row total, give the small count away.
+#[test]
+fn a_named_value_is_suppressed_together_with_the_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    fs::create_dir_all(site.join("content/r")).unwrap();
+    fs::create_dir_all(site.join("data")).unwrap();
+    fs::write(site.join("evalpress.yaml"), "title: T\n").unwrap();
+    fs::write(
+        site.join("data/k.csv"),
+        "Kommune;År;Antal\nA;2020;2\nA;2021;10\nB;2020;5\nB;2021;7\nC;2020;6\nC;2021;9\n",
+    )
+    .unwrap();
+    fs::write(
+        site.join("data/k.yaml"),
+        "delimiter: \";\"\ncolumns:\n  Antal: {type: integer, kind: count}\n",
+    )
+    .unwrap();
+    let report = "---\ntitle: R\nkind: evaluering\ndate: 2024-08-19\nvalues:\n  a-2021:\n    data: k.csv\n    filter: {Kommune: A, År: 2021}\n    aggregate: {n: sum(Antal)}\n  c-2021:\n    data: k.csv\n    filter: {Kommune: C, År: 2021}\n    aggregate: {n: sum(Antal)}\n---\n\n```table\nlabel: tab-k\ntitle: Antal\ndata: k.csv\ngroup: [Kommune]\npivot: År\naggregate:\n  Antal: sum(Antal)\ntotals: both\n```\n\nA havde [=a-2021] i 2021, C havde [=c-2021].\n";
+    fs::write(site.join("content/r/index.md"), report).unwrap();
+    let (_tmp, out, audit) = built(&site);
+    let doc = common::html::page(&out, "r");
+    let el = common::html::element(&doc, "#tab-k");
+    let rows: Vec<Vec<String>> = common::html::select(el, "tr")
+        .into_iter()
+        .map(|tr| common::html::texts(tr, "th, td"))
+        .collect();
+    // The table on its own hides A 2020 (2) and the rectangle A/B x 2020/2021.
+    assert_eq!(rows[1], ["A", "×", "×", "12"]);
+    assert_eq!(rows[2], ["B", "×", "×", "12"]);
+    assert_eq!(rows[3], ["C", "6", "9", "15"]);
+    // A 2021 alone (10) would give A 2020 away (12 - 10); C 2021 is shown in the table anyway.
+    let prose: Vec<String> = common::html::texts(doc.root_element(), "p")
+        .into_iter()
+        .filter(|p| p.starts_with("A havde"))
+        .collect();
+    assert_eq!(prose, ["A havde × i 2021, C havde 9."]);
+    assert!(scan_hidden(&out, &audit, MARKER).is_empty());
+}

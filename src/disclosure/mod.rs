@@ -9,9 +9,18 @@
 //! What it does, in order: primary suppression (a count below the threshold, and a zero when
 //! zeros are hidden, becomes hidden); secondary suppression (in every sum relation, a row,
 //! column or total, where exactly one cell is hidden, another is hidden too, until stable; then
-//! an exact check that no hidden cell is fixed by the relations together). A `Grid` can be
-//! built by anyone but read by no one: [`publish`] is its only consumer and the only way to
-//! make a `Published` table, so raw counts cannot reach a page by another route.
+//! an exact check that no hidden cell is fixed by the relations together). Where a dataset is
+//! published more than once, [`coordinate`] first makes all its publications safe together
+//! (see `coordinate.rs` for the model): [`survey`] gives each grid's own control and the rows
+//! its numbers add up, and [`publish_hiding`] publishes the grid with the cells coordination
+//! chose. A `Grid` can be built by anyone but read by no one: `publish`, `publish_hiding`,
+//! `survey` (states, no hidden values) and [`exposed`] (hidden values, for the output audit
+//! only) are its only readers, and `publish`/`publish_hiding` the only way to make a
+//! `Published` table, so raw counts cannot reach a page by another route.
+//!
+//! Files: `secondary` (primary and secondary suppression), `audit` (the exact check of one
+//! table), `coordinate` (all publications of a dataset together), `published` (the published
+//! table), `output` (cell texts and CSV in a [`Dialect`]).
 //!
 //! It must not format numbers (`format` does) or know about query specs (`query` does).
 

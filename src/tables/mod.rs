@@ -13,9 +13,13 @@
 //! Problems are diagnostics at their line and column in the Markdown file or front matter.
 //!
 //! The `chart` directive runs its query here too (`chart`): its published table becomes the
-//! chart's data, and the `charts` stage draws it.
+//! chart's data, and the `charts` stage draws it. Before any report is expanded, `coordinate`
+//! surveys every query of the site so that all publications of one dataset are suppressed
+//! together; each query then hides what it was given. Downloads are written in the report
+//! locale's dialect unless `downloads:` (site, then sidecar) says otherwise.
 //!
-//! Files: `html` writes a published table as HTML; `values` holds the inline values; `words`
+//! Files: `coordinate` the site-wide survey (and the output audit's ground truth); `html`
+//! writes a published table as HTML; `values` holds the inline values; `words`
 //! the locale's markers, notes and formatter; `chart`, `chart_spec` and `chart_data` the chart
 //! directive, its YAML and its data.
 
