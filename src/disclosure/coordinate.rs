@@ -21,8 +21,10 @@
 //!   left that overlaps it cannot be in the span of the shown ones.
 //!
 //! Order is fixed (publications in site order, cells in row-column order, values then
-//! positions on ties), so the result is deterministic. Above [`MAX_ATOMS`] unknowns in one
-//! quantity the check is not made and [`TooLarge`] says so; each table's own control still holds.
+//! positions on ties), so the result is deterministic. The linear algebra first takes out the
+//! atoms that a shown cell fixes by itself (exact substitution; most cells of a big table),
+//! then reduces the rest densely; above [`MAX_ATOMS`] atoms left in one quantity the check is
+//! not made and [`TooLarge`] says so; each table's own control still holds.
 //! It must not read raw values of hidden cells (states carry only shown values) or format.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -240,58 +242,42 @@ fn atoms(dataset_rows: usize, sheets: &[Sheet]) -> Vec<u32> {
     atom
 }
 
-/// The equations of one quantity in its current states.
+/// The equations of one quantity in its current states, as sorted atom lists.
 struct System {
-    /// Atom -> column of the dense vectors.
-    columns: BTreeMap<u32, usize>,
-    /// Shown cells, with their value, as dense vectors.
-    known: Vec<((At, f64), Vec<f64>)>,
-    hidden: Vec<(At, Vec<f64>)>,
+    /// Shown cells, with their value.
+    known: Vec<((At, f64), Vec<u32>)>,
+    hidden: Vec<(At, Vec<u32>)>,
+    /// The basis of all shown cells.
+    basis: Basis,
 }
 
 impl System {
     fn new(cells: &[(At, Vec<u32>)], sheets: &[Sheet]) -> Result<System, TooLarge> {
         let state = |(q, r, c): At| sheets[q].states[r][c];
-        let columns: BTreeMap<u32, usize> = {
-            let set: BTreeSet<u32> = cells
-                .iter()
-                .filter(|(at, _)| matches!(state(*at), State::Shown(_) | State::Hidden))
-                .flat_map(|(_, v)| v.iter().copied())
-                .collect();
-            set.into_iter().enumerate().map(|(i, a)| (a, i)).collect()
-        };
-        if columns.len() > MAX_ATOMS {
-            return Err(TooLarge(columns.len()));
-        }
-        let dense = |v: &[u32]| {
-            let mut d = vec![0.0; columns.len()];
-            v.iter().for_each(|a| d[columns[a]] = 1.0);
-            d
-        };
         let mut known = Vec::new();
         let mut hidden = Vec::new();
         for (cell, v) in cells.iter().filter(|(_, v)| !v.is_empty()) {
             match state(*cell) {
-                State::Shown(x) => known.push(((*cell, x), dense(v))),
-                State::Hidden => hidden.push((*cell, dense(v))),
+                State::Shown(x) => known.push(((*cell, x), v.clone())),
+                State::Hidden => hidden.push((*cell, v.clone())),
                 _ => {}
             }
         }
         hidden.sort_by_key(|(at, _)| *at);
+        let basis = Basis::of(known.iter().map(|(_, v)| v))?;
         Ok(System {
-            columns,
             known,
             hidden,
+            basis,
         })
     }
 
     /// The first hidden cell (not exempt) that the known cells fix.
     fn first_fixed(&self, exempt: &BTreeSet<At>) -> Option<At> {
-        let basis = Basis::of(self.known.iter().map(|(_, v)| v), self.columns.len());
         self.hidden
             .iter()
             .filter(|(at, _)| !exempt.contains(at))
-            .find(|(_, v)| basis.spans(v))
+            .find(|(_, v)| self.basis.spans(v))
             .map(|(at, _)| *at)
     }
 
@@ -302,12 +288,11 @@ impl System {
     fn breaker(&self, fixed: At) -> Option<Vec<At>> {
         let target = &self.hidden.iter().find(|(at, _)| *at == fixed)?.1;
         // Distinct overlapping vectors, each with its copies.
-        let mut numbers: BTreeMap<Vec<u64>, Number> = BTreeMap::new();
+        let mut numbers: BTreeMap<&[u32], Number> = BTreeMap::new();
         for (i, (cell, v)) in self.known.iter().enumerate() {
             let (at, x) = *cell;
-            if v.iter().zip(target).any(|(a, b)| *a != 0.0 && *b != 0.0) {
-                let key: Vec<u64> = v.iter().map(|x| x.to_bits()).collect();
-                let entry = numbers.entry(key).or_insert((x, Vec::new()));
+            if v.iter().any(|a| target.binary_search(a).is_ok()) {
+                let entry = numbers.entry(v.as_slice()).or_insert((x, Vec::new()));
                 entry.1.push((i, at));
             }
         }
@@ -324,7 +309,8 @@ impl System {
                 .enumerate()
                 .filter(|(i, _)| !skip.iter().any(|(j, _)| j == i))
                 .map(|(_, (_, v))| v);
-            !Basis::of(rest, self.columns.len()).spans(target)
+            // A basis too large to check does not count as broken.
+            Basis::of(rest).is_ok_and(|b| !b.spans(target))
         };
         candidates
             .iter()
@@ -337,26 +323,79 @@ impl System {
 /// One shown number: its value and its copies (index among the known cells, and place).
 type Number = (f64, Vec<(usize, At)>);
 
-/// A reduced row echelon basis of some vectors.
+/// A basis of the shown cells of one quantity.
 struct Basis {
+    /// Atoms that the shown cells fix one by one (a cell of one unknown atom fixes it).
+    solved: BTreeSet<u32>,
+    /// The other atoms -> columns of the dense rows.
+    columns: BTreeMap<u32, usize>,
     rows: Vec<Vec<f64>>,
     pivots: Vec<usize>,
 }
 
 impl Basis {
-    fn of<'a>(vectors: impl Iterator<Item = &'a Vec<f64>>, n: usize) -> Basis {
+    /// The basis of `vectors`: first the atoms they fix one by one are taken out (exact, and
+    /// most of a big table's cells are such), then the rest is reduced densely. Too many
+    /// atoms left is [`TooLarge`].
+    fn of<'a>(vectors: impl Iterator<Item = &'a Vec<u32>>) -> Result<Basis, TooLarge> {
         // Copies of one number (a table and its chart) are one equation.
-        let distinct: BTreeMap<Vec<u64>, &Vec<f64>> = vectors
-            .map(|v| (v.iter().map(|x| x.to_bits()).collect(), v))
+        let distinct: BTreeSet<&[u32]> = vectors.map(Vec::as_slice).collect();
+        let mut solved: BTreeSet<u32> = BTreeSet::new();
+        loop {
+            let before = solved.len();
+            for v in &distinct {
+                let mut open = v.iter().filter(|a| !solved.contains(a));
+                if let (Some(&a), None) = (open.next(), open.next()) {
+                    solved.insert(a);
+                }
+            }
+            if solved.len() == before {
+                break;
+            }
+        }
+        let rest: Vec<Vec<u32>> = distinct
+            .iter()
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|a| !solved.contains(a))
+                    .collect::<Vec<u32>>()
+            })
+            .filter(|v| !v.is_empty())
             .collect();
-        let mut rows: Vec<Vec<f64>> = distinct.into_values().cloned().collect();
-        let pivots = audit::reduce(&mut rows, n);
-        Basis { rows, pivots }
+        let open: BTreeSet<u32> = rest.iter().flatten().copied().collect();
+        if open.len() > MAX_ATOMS {
+            return Err(TooLarge(open.len()));
+        }
+        let columns: BTreeMap<u32, usize> =
+            open.into_iter().enumerate().map(|(i, a)| (a, i)).collect();
+        let mut rows: Vec<Vec<f64>> = rest
+            .iter()
+            .map(|v| {
+                let mut d = vec![0.0; columns.len()];
+                v.iter().for_each(|a| d[columns[a]] = 1.0);
+                d
+            })
+            .collect();
+        let pivots = audit::reduce(&mut rows, columns.len());
+        Ok(Basis {
+            solved,
+            columns,
+            rows,
+            pivots,
+        })
     }
 
-    /// Whether `v` is a combination of the basis.
-    fn spans(&self, v: &[f64]) -> bool {
-        let mut rest = v.to_vec();
+    /// Whether the atoms `v` add up to a combination of the basis.
+    fn spans(&self, v: &[u32]) -> bool {
+        let mut rest = vec![0.0f64; self.columns.len()];
+        for a in v.iter().filter(|a| !self.solved.contains(a)) {
+            match self.columns.get(a) {
+                Some(&c) => rest[c] = 1.0,
+                // An atom no shown cell holds: nothing can fix it.
+                None => return false,
+            }
+        }
         for (row, &p) in self.rows.iter().zip(&self.pivots) {
             let f = rest[p];
             if f.abs() > EPS {
