@@ -462,7 +462,10 @@ fn generate(
         .map(|r| {
             let done = match locale_of(locales, config, &r.locale) {
                 Some(l) => {
-                    let (mut d, views) = grids::expand(r, catalog, l);
+                    let dialect = config
+                        .downloads
+                        .over(disclosure::Dialect::for_locale(&l.lang));
+                    let (mut d, views) = grids::expand(r, catalog, l, dialect);
                     let (values, mut snapshot, more) = tables::expand(r, data, l, &hiding);
                     snapshot.add_elements(r, views);
                     d.extend(more);

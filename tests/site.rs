@@ -175,19 +175,21 @@ fn the_data_section_lists_every_element_with_source_and_download() {
             assert_eq!(cells.len(), 3, "{slug}: source, data, download");
         }
     }
-    // Grids, status and distribution tables are downloadable too, as their cells' text.
+    // Grids, status and distribution tables are downloadable too, as their cells' text, in
+    // the same dialect as the data tables (a Danish report: BOM and `;`).
     let grid = std::fs::read_to_string(out.join(UA2).join("data/fidelitetsvurdering.csv")).unwrap();
+    let grid = grid.strip_prefix('\u{feff}').expect("a byte-order mark");
     let lines: Vec<&str> = grid.lines().collect();
     assert_eq!(lines.len(), 20, "a header and the 19 projects");
-    assert!(lines[0].starts_with("Projekt,Sprede viden om uddannelsesordninger i jobcentret,"));
+    assert!(lines[0].starts_with("Projekt;Sprede viden om uddannelsesordninger i jobcentret;"));
     assert_eq!(
         lines[1],
-        "Aalborg,I høj grad,I nogen grad,I nogen grad,I nogen grad,I nogen grad,I nogen grad,I nogen grad,I nogen grad"
+        "Aalborg;I høj grad;I nogen grad;I nogen grad;I nogen grad;I nogen grad;I nogen grad;I nogen grad;I nogen grad"
     );
     let distribution =
         std::fs::read_to_string(out.join(UA3).join("data/selvvurdering.csv")).unwrap();
     assert!(distribution.contains(
-        "Alle relevante medarbejdere kender og anvender ordningerne,0,0,0,7 (+1),10 (+1)"
+        "Alle relevante medarbejdere kender og anvender ordningerne;0;0;0;7 (+1);10 (+1)"
     ));
 }
 

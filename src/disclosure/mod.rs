@@ -37,7 +37,7 @@ mod proptests;
 
 pub use crate::data::Zeros;
 pub use coordinate::{Lineage, MAX_ATOMS, Sheet, Space, TooLarge, Traced, coordinate};
-pub use output::{Dialect, Markers, neutralise};
+pub use output::{Dialect, Markers, csv_writer, neutralise};
 pub use published::{CellView, Published};
 
 use crate::data::DatasetMeta;

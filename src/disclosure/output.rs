@@ -96,16 +96,11 @@ impl Published {
     /// row.
     pub fn write_csv(
         &self,
-        mut out: impl Write,
+        out: impl Write,
         markers: &Markers,
         dialect: Dialect,
     ) -> io::Result<()> {
-        if dialect.bom {
-            out.write_all(BOM)?;
-        }
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(dialect.delimiter)
-            .from_writer(out);
+        let mut w = csv_writer(out, dialect)?;
         let io = |e: csv::Error| io::Error::other(e.to_string());
         w.write_record(self.heads().iter().map(|h| neutralise(&h.label)))
             .map_err(io)?;
@@ -143,6 +138,16 @@ impl Published {
     pub fn has_totals_row(&self) -> bool {
         self.row_count() > 0 && self.row_kind(self.row_count() - 1) == RowKind::Total
     }
+}
+
+/// A CSV writer in `dialect` over `out`, the byte-order mark already written when it has one.
+pub fn csv_writer<W: Write>(mut out: W, dialect: Dialect) -> io::Result<csv::Writer<W>> {
+    if dialect.bom {
+        out.write_all(BOM)?;
+    }
+    Ok(csv::WriterBuilder::new()
+        .delimiter(dialect.delimiter)
+        .from_writer(out))
 }
 
 /// A text cell made safe for spreadsheets: one that starts like a formula gets a leading `'`.

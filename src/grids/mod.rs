@@ -30,6 +30,7 @@ use serde_saphyr::{Location, Spanned};
 
 use crate::changes::{self, CellSnapshot, ElementSnapshot};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::disclosure::Dialect;
 use crate::format::{NumberFormatter, UnitWords};
 use crate::locale::Locale;
 use crate::markdown::directives;
@@ -40,11 +41,13 @@ use crate::models::{Catalog, Model, Ratings, Scale, missing};
 use crate::yaml;
 
 /// Builds the view of every generated element of `report`; returns the problems and, for the
-/// `changes` snapshot, the cells each view with a table published.
+/// `changes` snapshot, the cells each view with a table published. Downloads are written in
+/// `dialect` (the report's, see `downloads:`).
 pub fn expand(
     report: &mut ParsedReport,
     catalog: &Catalog,
     locale: &Locale,
+    dialect: Dialect,
 ) -> (Diagnostics, Vec<ElementSnapshot>) {
     let ctx = Ctx::new(catalog, locale, report.front.round);
     let mut diags = Diagnostics::new();
@@ -63,7 +66,7 @@ pub fn expand(
                 let directive = generated.directive.clone();
                 let cells = snapshot_cells(&built);
                 generated.view = Some(built.view);
-                generated.download = download(&built.rows, &el.anchor);
+                generated.download = download(&built.rows, &el.anchor, dialect);
                 generated.sources = sources_of(generated, catalog);
                 if el.title.is_empty() {
                     match built.title {
@@ -176,11 +179,11 @@ struct Built {
 
 /// `rows` as the CSV next to the report page; text that a spreadsheet would run as a formula
 /// is neutralised as in the data tables' downloads.
-fn download(rows: &[Vec<String>], anchor: &str) -> Option<Download> {
+fn download(rows: &[Vec<String>], anchor: &str, dialect: Dialect) -> Option<Download> {
     if rows.is_empty() {
         return None;
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::disclosure::csv_writer(Vec::new(), dialect).ok()?;
     for row in rows {
         // No-break spaces keep "5 (+1)" together on the page; a spreadsheet wants plain ones.
         w.write_record(
