@@ -60,6 +60,12 @@ const SEED_ELEMENTS: &[(&str, &str, &str, &str)] = &[
     (UA2, "Diagram 5", "fig-opbakning", "Figur 9"),
     (UA2, "Diagram 6", "fig-ledelse-fokus", "Figur 10"),
     (UA2, "Bilag 1", "fidelitetsvurdering", "Tabel 2"),
+    (
+        UA2,
+        "udsagn pr. kerneelement",
+        "kerneelementer-udsagn",
+        "Tabel 3",
+    ),
     // 002: Job-VEU
     (JOB_VEU, "Figur 1.1", "fig-model-indledning", "Figur 1.1"),
     (JOB_VEU, "Boks 1", "boks-bevillinger", "Boks 1.1"),
@@ -279,6 +285,40 @@ fn job_veu_chapter_7_survey_figures_keep_the_printed_shares_and_say_the_rest_is_
             "Boks 10 says {phrase:?}: {sources}"
         );
     }
+}
+
+#[test]
+fn ua2_states_for_each_core_element_how_well_it_went_and_why() {
+    let (_tmp, out) = example();
+    let doc = page(&out, UA2);
+    let rows = select(doc.root_element(), "#kerneelementer-udsagn tbody tr");
+    assert_eq!(rows.len(), 8, "one row per core element");
+    let verdicts: Vec<String> = rows
+        .iter()
+        .map(|tr| texts(*tr, "td").last().cloned().unwrap_or_default())
+        .collect();
+    let best = verdicts
+        .iter()
+        .filter(|v| v.contains("lykkedes bedst"))
+        .count();
+    let less = verdicts
+        .iter()
+        .filter(|v| v.contains("i mindre grad"))
+        .count();
+    assert_eq!(
+        (best, less),
+        (5, 3),
+        "the seed's five and three: {verdicts:?}"
+    );
+    for tr in &rows {
+        let findings = texts(*tr, "td").join(" ");
+        assert!(
+            findings.contains("Drivkraft:") && findings.contains("Barriere:"),
+            "a driver and a barrier per core element: {findings}"
+        );
+    }
+    let body = texts(doc.root_element(), ".report-body p").join(" ");
+    assert!(body.contains("tabel 3 i bilaget"), "the prose points at it");
 }
 
 #[test]
