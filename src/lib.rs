@@ -17,7 +17,8 @@
 //! | [`charts`] | chart spec + disclosure-controlled data -> accessible SVG, description, data table (drawn for the `tables` stage) |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
-//! | [`output`] | files -> the published folder, swapped in atomically |
+//! | [`incremental`] | the previous build's manifest -> only changed files are written |
+//! | [`output`] | files -> the published folder, swapped in atomically or updated through a journal |
 //! | [`serve`] | site root -> a live preview on loopback: rebuilt on every change, the browser reloaded |
 //! | [`changes`] | published cells of every report -> a snapshot, the diff from the previous build, stale numbers in prose |
 //!
@@ -32,9 +33,11 @@ pub mod charts;
 pub mod config;
 pub mod data;
 pub mod diagnostics;
+pub mod digest;
 pub mod disclosure;
 pub mod format;
 pub mod grids;
+pub mod incremental;
 pub mod load;
 pub mod locale;
 pub mod markdown;
@@ -76,6 +79,8 @@ pub struct BuildOptions {
     pub write: bool,
     /// The build date shown on pages, from `SOURCE_DATE_EPOCH`; never the wall clock.
     pub build_date: Option<String>,
+    /// Write every output file, ignoring what earlier builds left in `.evalpress/cache/`.
+    pub no_cache: bool,
 }
 
 /// Progress of a build, for the binary to show. `Generated` comes once per report (from any
@@ -106,6 +111,9 @@ pub struct Outcome {
     pub snapshot: changes::Snapshot,
     /// After a published build: what changed since the previous one (see [`changes`]).
     pub changes: Option<changes::Diff>,
+    /// The output files written anew, sorted; the others were unchanged and kept or linked
+    /// from the previous tree (see [`incremental`]). Empty for `check` and failed builds.
+    pub rewritten: Vec<String>,
 }
 
 impl Outcome {
@@ -136,8 +144,12 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
             progress(Progress::Writing {
                 files: built.files.len(),
             });
-            match output::publish(&out, &built.files) {
-                Ok(()) => {
+            let cache = incremental::Cache::open(&opts.root, &out, !opts.no_cache);
+            match output::publish(&out, &built.files, &cache.previous.manifest) {
+                Ok(published) => {
+                    outcome.rewritten = published.rewritten;
+                    // A state that cannot be saved only makes the next build write more.
+                    let _ = cache.save(published.manifest);
                     outcome.changes = record_changes(opts, &out, &outcome.snapshot, &mut diags)
                 }
                 Err(d) => diags.push(d),

@@ -36,6 +36,9 @@ enum Command {
         /// Output folder (default: <root>/public).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Write every file, ignoring what earlier builds left in .evalpress/cache/.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Validate everything a build would, writing nothing.
     #[command(after_help = "Example:\n  evalpress check --strict")]
@@ -136,8 +139,12 @@ struct Common {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { common, out } => run_build(common, out, true),
-        Command::Check { common } => run_build(common, None, false),
+        Command::Build {
+            common,
+            out,
+            no_cache,
+        } => run_build(common, out, true, no_cache),
+        Command::Check { common } => run_build(common, None, false, false),
         Command::Serve {
             root,
             port,
@@ -180,7 +187,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(common: Common, out: Option<PathBuf>, write: bool) -> ExitCode {
+fn run_build(common: Common, out: Option<PathBuf>, write: bool, no_cache: bool) -> ExitCode {
     let started = Instant::now();
     let opts = BuildOptions {
         root: common.root,
@@ -190,6 +197,7 @@ fn run_build(common: Common, out: Option<PathBuf>, write: bool) -> ExitCode {
         drafts: common.drafts,
         write,
         build_date: build_date(),
+        no_cache,
     };
     // A bar only on a terminal; in CI, in a pipe or with --quiet there is nothing to redraw.
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");

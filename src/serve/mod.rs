@@ -80,7 +80,11 @@ pub enum ServeEvent {
     /// means "anything" (the watcher lost events).
     Rebuilding { changed: Vec<PathBuf> },
     /// A build finished; on failure the previous pages stay up with an overlay.
-    Built { outcome: Outcome, took: Duration },
+    /// (Boxed: an outcome is much larger than the other variant.)
+    Built {
+        outcome: Box<Outcome>,
+        took: Duration,
+    },
 }
 
 /// The build status the HTTP side reads: every finished build bumps `generation`.
@@ -177,6 +181,7 @@ impl Server {
             drafts: opts.drafts,
             write: true,
             build_date: opts.build_date.clone(),
+            no_cache: false,
         };
         // Watch before the first build, so an edit made while it runs is not missed.
         let (watch, stop_watch) = watch::Watch::start(&root, opts.debounce).map_err(|e| {
@@ -346,7 +351,7 @@ fn rebuild(build: &BuildOptions, shared: &Shared, on_event: &(dyn Fn(ServeEvent)
         }
     });
     on_event(ServeEvent::Built {
-        outcome,
+        outcome: Box::new(outcome),
         took: started.elapsed(),
     });
 }
