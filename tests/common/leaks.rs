@@ -372,6 +372,7 @@ pub fn audit(root: &Path) -> DisclosureAudit {
         drafts: false,
         write: false,
         build_date: None,
+        no_cache: false,
     };
     evalpress::disclosure_audit(&opts).unwrap_or_else(|d| panic!("{d:?}"))
 }
