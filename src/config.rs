@@ -126,6 +126,9 @@ pub struct DataConfig {
     /// Cell texts that mean "hidden by the publisher".
     #[serde(default)]
     pub suppressed: Option<Vec<String>>,
+    /// The largest data file read, in MiB (default 512).
+    #[serde(default)]
+    pub max_file_mb: Option<u64>,
 }
 
 /// How numbers are written (`format:`).
@@ -270,6 +273,7 @@ impl Config {
             suppressed: d.suppressed.clone().unwrap_or(builtin.suppressed),
             threshold: self.disclosure.threshold,
             zeros: self.disclosure.zeros,
+            max_file_mb: d.max_file_mb.unwrap_or(builtin.max_file_mb),
         }
     }
 

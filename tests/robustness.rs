@@ -15,45 +15,13 @@
 mod common;
 
 use common::guarded::run;
+use common::refused::refused;
 use common::run::copy_dir;
 use common::scan::{scan_markup, scan_site};
-use common::tree::{assert_same, small_site, snapshot, write_files};
+use common::tree::{small_site, snapshot, write_files};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-/// A good site built into `<dir>/out`: the previous output that refused builds must not touch.
-fn previous_output(dir: &Path) -> PathBuf {
-    let good = small_site(&dir.join("good"), "---\ntitle: God\n---\n\nTekst.\n", &[]);
-    let out = dir.join("out");
-    let (code, err) = run(&good, &["build", "--out", out.to_str().unwrap()], &[]);
-    assert_eq!(code, Some(0), "{err}");
-    out
-}
-
-/// Builds the hostile `site` (inside `tmp`) over a previous output and returns its
-/// diagnostics, one line each, without the final summary. The build must exit with code 1 (not
-/// a signal), end with the `failed:` summary, and leave the output and the sources unchanged.
-#[track_caller]
-fn refused(tmp: &Path, site: &Path) -> Vec<String> {
-    let out = previous_output(tmp);
-    let (sources, published) = (snapshot(site), snapshot(&out));
-    let (code, err) = run(site, &["build", "--out", out.to_str().unwrap()], &[]);
-    assert_eq!(
-        code,
-        Some(1),
-        "exit code of a refused build; stderr:\n{err}"
-    );
-    let mut lines: Vec<String> = err.lines().map(str::to_string).collect();
-    let summary = lines.pop().unwrap_or_default();
-    assert!(
-        summary.starts_with("failed: ") && summary.ends_with("the output folder was not changed"),
-        "{err}"
-    );
-    assert_same(&sources, site, "the sources");
-    assert_same(&published, &out, "the previous output");
-    lines
-}
 
 /// [`refused`] for a new site made by `common::tree::small_site(dir, index, files)`.
 #[track_caller]

@@ -280,6 +280,23 @@ pub fn unclosed_quote(
     Ok(open.filter(|_| state == Scan::InQuotes))
 }
 
+/// Where field `i` of a record that starts on `line` begins (exact for unquoted fields).
+pub fn field_pos<'r>(rec: impl IntoIterator<Item = &'r [u8]>, i: usize, line: usize) -> Pos {
+    let mut pos = Pos::new(line, 1);
+    for f in rec.into_iter().take(i) {
+        let f = String::from_utf8_lossy(f);
+        match f.rfind('\n') {
+            Some(j) => {
+                pos.line += f.matches('\n').count();
+                // The closing quote and the delimiter follow the field's last line.
+                pos.col = f[j + 1..].chars().count() + 3;
+            }
+            None => pos.col += f.chars().count() + 1,
+        }
+    }
+    pos
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@
 mod cells;
 mod decode;
 mod layout;
+pub mod limits;
 pub mod number;
 mod read;
 mod sidecar;
@@ -210,6 +211,10 @@ pub fn read_dataset(
         }
     };
     let abs = root.join(rel);
+    // Refused by size before a byte is read: the reader holds the whole dataset in memory.
+    if let Ok(meta) = std::fs::metadata(&abs) {
+        limits::check_file_size(rel, meta.len(), defaults.max_file_mb).map_err(|d| vec![d])?;
+    }
     // A pipe or device would block the reader forever: only regular files are opened.
     let open = move || -> std::io::Result<Box<dyn std::io::Read>> {
         if !std::fs::metadata(&abs)?.is_file() {

@@ -14,7 +14,8 @@ use std::path::Path;
 use csv::{ByteRecord, StringRecord};
 
 use super::cells::{self, Builder};
-use super::decode::{self, Decoding, Encoding, Malformed};
+use super::decode::{self, Decoding, Encoding, Malformed, field_pos};
+use super::limits;
 use super::number::{self, Kind, Parsed};
 use super::sidecar::{ColumnRole, ColumnType, DataDefaults, Delimiter, Settings};
 use super::{Column, Dataset};
@@ -302,6 +303,13 @@ impl<'r> CsvFile<'_, 'r> {
         {
             return Err(vec![d]);
         }
+        if rec.len() > limits::MAX_COLUMNS {
+            return Err(vec![limits::too_many_columns(self.path, rec.len())]);
+        }
+        if let Some(i) = rec.iter().position(|f| f.len() > limits::MAX_FIELD_BYTES) {
+            let pos = field_pos(rec.iter().map(str::as_bytes), i, 1);
+            return Err(vec![limits::field_too_long(self.path, pos, rec[i].len())]);
+        }
         let names: Vec<String> = rec.iter().map(|f| f.trim().to_string()).collect();
         if let [only] = names.as_slice() {
             self.check_single_column(only, delimiter).map_err(one)?;
@@ -309,16 +317,20 @@ impl<'r> CsvFile<'_, 'r> {
         let mut problems = Vec::new();
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, name) in names.iter().enumerate() {
-            let pos = field_pos(rec.iter().map(str::as_bytes), i, 1);
+            // Placed only when reported: placing every field of a wide header is quadratic.
+            let pos = || field_pos(rec.iter().map(str::as_bytes), i, 1);
+            if problems.len() >= MAX_PROBLEMS {
+                break;
+            }
             if name.is_empty() {
                 problems.push(
-                    self.error(pos, format!("column {} has no name in the header", i + 1))
+                    self.error(pos(), format!("column {} has no name in the header", i + 1))
                         .help("give every column a name in the first row"),
                 );
             } else if let Some(first) = seen.insert(name, i) {
                 problems.push(
                     self.error(
-                        pos,
+                        pos(),
                         format!(
                             "column `{name}` appears twice in the header (columns {} and {})",
                             first + 1,
@@ -468,7 +480,10 @@ impl<'r> CsvFile<'_, 'r> {
             } else {
                 lines.push(line);
                 for (i, field) in rec.iter().enumerate() {
-                    if let Err(bad) = builders[i].push(field, self.s) {
+                    if field.len() > limits::MAX_FIELD_BYTES {
+                        let pos = field_pos(&rec, i, line);
+                        problems.push(limits::field_too_long(self.path, pos, field.len()));
+                    } else if let Err(bad) = builders[i].push(field, self.s) {
                         let pos = field_pos(&rec, i, line);
                         let (col, kind) = (&header[i], kinds[i]);
                         let text = String::from_utf8_lossy(field);
@@ -534,23 +549,6 @@ fn is_blank(rec: &ByteRecord) -> bool {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Where field `i` of a record that starts on `line` begins (exact for unquoted fields).
-fn field_pos<'r>(rec: impl IntoIterator<Item = &'r [u8]>, i: usize, line: usize) -> Pos {
-    let mut pos = Pos::new(line, 1);
-    for f in rec.into_iter().take(i) {
-        let f = String::from_utf8_lossy(f);
-        match f.rfind('\n') {
-            Some(j) => {
-                pos.line += f.matches('\n').count();
-                // The closing quote and the delimiter follow the field's last line.
-                pos.col = f[j + 1..].chars().count() + 3;
-            }
-            None => pos.col += f.chars().count() + 1,
-        }
-    }
-    pos
 }
 
 /// What the typing pass has seen of one column.

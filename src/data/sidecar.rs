@@ -42,6 +42,9 @@ pub struct DataDefaults {
     /// Whether a count of zero is shown or hidden like a small count.
     #[serde(default)]
     pub zeros: Zeros,
+    /// The largest data file read, in MiB (`data: {max_file_mb: N}`).
+    #[serde(default = "default_max_file_mb")]
+    pub max_file_mb: u64,
 }
 
 /// Whether disclosure control shows a count of zero (`show`, the default) or hides it like a
@@ -75,8 +78,13 @@ impl Default for DataDefaults {
             suppressed: Vec::new(),
             threshold: default_threshold(),
             zeros: Zeros::default(),
+            max_file_mb: default_max_file_mb(),
         }
     }
+}
+
+fn default_max_file_mb() -> u64 {
+    super::limits::DEFAULT_MAX_FILE_MB
 }
 
 fn default_missing() -> Vec<String> {

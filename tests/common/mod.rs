@@ -4,6 +4,7 @@ pub mod guarded;
 pub mod html;
 pub mod leaks;
 pub mod links;
+pub mod refused;
 pub mod run;
 pub mod scan;
 pub mod tree;
