@@ -294,3 +294,120 @@ mod tests {
         shareable::<NumberFormatter>();
     }
 }
+
+/// Properties of the formatter against a reference written with integers: any number that a
+/// table can hold is rounded half away from zero, grouped in threes, signed only when not zero,
+/// and reads back as the number it stands for; no input ever prints "NaN" or "inf".
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `m / 10^k` rounded half away from zero to `d` decimals, in Danish, computed on the
+    /// integers: the decimal the float `m / 10^k` was written as, not its binary value.
+    fn reference(m: i64, k: u32, d: u32) -> String {
+        let (neg, abs) = (m < 0, m.unsigned_abs() as u128);
+        let scaled = if d >= k {
+            abs * 10u128.pow(d - k)
+        } else {
+            let unit = 10u128.pow(k - d);
+            let (q, r) = (abs / unit, abs % unit);
+            if 2 * r >= unit { q + 1 } else { q }
+        };
+        let digits = scaled.to_string();
+        let digits = format!("{digits:0>width$}", width = d as usize + 1);
+        let (int, frac) = digits.split_at(digits.len() - d as usize);
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(c);
+        }
+        let sign = if neg && scaled != 0 { "-" } else { "" };
+        let frac = if d == 0 {
+            String::new()
+        } else {
+            format!(",{frac}")
+        };
+        format!("{sign}{grouped}{frac}")
+    }
+
+    /// A Danish number read back: `-1.234,5` -> -1234.5.
+    fn read_back(text: &str) -> f64 {
+        text.replace('.', "").replace(',', ".").parse().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn rounding_matches_the_integer_reference(
+            m in -999_999_999_999i64..=999_999_999_999,
+            k in 0u32..7,
+            d in 0u8..5,
+        ) {
+            let x = m as f64 / 10f64.powi(k as i32);
+            prop_assert_eq!(danish().number(x, d).unwrap(), reference(m, k, u32::from(d)));
+        }
+
+        #[test]
+        fn ties_round_away_from_zero(n in -99_999_999i64..=99_999_999, d in 0u8..4) {
+            // n + 0.5 at the last shown decimal: exactly representable, always a tie.
+            let x = (n as f64 + 0.5 * n.signum() as f64) / 10f64.powi(i32::from(d));
+            let want = (n.unsigned_abs() + u64::from(n != 0)) as f64 / 10f64.powi(i32::from(d));
+            let got = read_back(&danish().number(x, d).unwrap());
+            prop_assert_eq!(got.abs(), want, "{} to {} decimals", x, d);
+        }
+
+        #[test]
+        fn rounding_is_monotonic(a in -1e12f64..1e12, b in -1e12f64..1e12, d in 0u8..5) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            let f = danish();
+            let (lo_t, hi_t) = (f.number(lo, d).unwrap(), f.number(hi, d).unwrap());
+            prop_assert!(read_back(&lo_t) <= read_back(&hi_t), "{lo} -> {lo_t}, {hi} -> {hi_t}");
+        }
+
+        #[test]
+        fn integers_are_grouped_in_threes_and_read_back(n in any::<i64>()) {
+            let text = danish().integer(n);
+            prop_assert_eq!(text.replace('.', ""), n.to_string());
+            let digits = text.trim_start_matches('-');
+            let groups: Vec<&str> = digits.split('.').collect();
+            prop_assert!(!groups[0].is_empty() && groups[0].len() <= 3, "{}", text);
+            prop_assert!(groups[1..].iter().all(|g| g.len() == 3), "{}", text);
+        }
+
+        #[test]
+        fn no_input_prints_nan_or_infinity(bits in any::<u64>(), d in 0u8..6) {
+            let x = f64::from_bits(bits);
+            let f = danish();
+            let shown = [
+                f.number(x, d),
+                f.percent(x, d, PercentStyle::Sign),
+                f.percent(x, d, PercentStyle::Prose),
+                f.percentage_points(x, d),
+            ];
+            for text in shown {
+                match text {
+                    None => prop_assert!(!x.is_finite()),
+                    Some(t) => {
+                        prop_assert!(x.is_finite());
+                        let lower = t.to_lowercase();
+                        prop_assert!(!lower.contains("nan") && !lower.contains("inf"), "{}", t);
+                        let nonzero = t.chars().any(|c| ('1'..='9').contains(&c));
+                        prop_assert!(!t.starts_with('-') || nonzero, "negative zero: {}", t);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn percentages_are_the_number_and_the_unit(x in -1e6f64..1e6, d in 0u8..3) {
+            let f = danish();
+            let n = f.number(x, d).unwrap();
+            prop_assert_eq!(f.percent(x, d, PercentStyle::Sign).unwrap(), format!("{n}\u{a0}%"));
+            prop_assert_eq!(f.percentage_points(x, d).unwrap(), format!("{n}\u{a0}procentpoint"));
+        }
+    }
+}
