@@ -87,12 +87,20 @@ pub struct BuildOptions {
 /// thread, in any order) after `Generating` said how many there are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
+    /// Another build holds the output's parent folder; this one waits for it to end.
+    Waiting,
     Loading,
-    Parsing { reports: usize },
-    Generating { reports: usize },
+    Parsing {
+        reports: usize,
+    },
+    Generating {
+        reports: usize,
+    },
     Generated,
     Rendering,
-    Writing { files: usize },
+    Writing {
+        files: usize,
+    },
 }
 
 /// The progress callback; called from the build's worker threads too.
@@ -135,6 +143,17 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
         ..Outcome::default()
     };
     let mut diags = Diagnostics::new();
+    // Held to the end of the build: two builds into one place take turns.
+    let _lock = match opts
+        .write
+        .then(|| output::lock(&out, &|_| progress(Progress::Waiting)))
+    {
+        Some(Err(d)) => {
+            outcome.diagnostics = vec![d];
+            return outcome;
+        }
+        lock => lock,
+    };
     let result = run(opts, &out, progress, &mut outcome, &mut diags);
     if opts.strict {
         diags.make_strict();

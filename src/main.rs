@@ -203,7 +203,15 @@ fn run_build(common: Common, out: Option<PathBuf>, write: bool, no_cache: bool) 
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
     let bar = (!common.quiet && !ci && std::io::stderr().is_terminal()).then(progress_bar);
     let progress = |p: Progress| {
-        if let Some(bar) = &bar {
+        if p == Progress::Waiting {
+            if !common.quiet {
+                let line = "waiting for another evalpress build into the same folder to finish…";
+                match &bar {
+                    Some(bar) => bar.println(line),
+                    None => eprintln!("{line}"),
+                }
+            }
+        } else if let Some(bar) = &bar {
             show(bar, p);
         }
     };
@@ -307,6 +315,8 @@ fn progress_bar() -> ProgressBar {
 /// One progress event on the bar: stages as its message, reports generated as its position.
 fn show(bar: &ProgressBar, p: Progress) {
     match p {
+        // Printed as a line of its own by the caller.
+        Progress::Waiting => {}
         Progress::Loading => bar.set_message("loading sources"),
         Progress::Parsing { reports } => {
             bar.set_length(reports as u64);

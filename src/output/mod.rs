@@ -1,11 +1,15 @@
 //! Rendered files -> the published folder, all or nothing.
 //!
 //! The new tree is written into a hidden folder beside the output (`.<name>.evalpress-new`) and
-//! swapped in by two renames only when every file was written, so a failed build (a full disk,
-//! a read-only folder, an error in any page) leaves the previous output byte for byte. A run
-//! killed between the two renames leaves the previous tree in `.<name>.evalpress-old`; the next
-//! build puts it back before it does anything else, so the published folder is always either the
-//! old or the new tree. The output folder is refused where writing could destroy sources.
+//! swapped in only when every file was written, so a failed build (a full disk, a read-only
+//! folder, an error in any page) leaves the previous output byte for byte. On Linux the swap is
+//! one `renameat2(RENAME_EXCHANGE)`, so the published folder never stops existing; elsewhere,
+//! or where the file system cannot exchange, it is two renames, and a run killed between them
+//! leaves the previous tree in `.<name>.evalpress-old`, which the next build puts back before it
+//! does anything else. Either way the published folder is the old or the new tree. A build
+//! holds a lock on the output's parent folder from its first look at the output to the end of
+//! the swap, so a second build into the same place waits ([`lock`]). The output folder is
+//! refused where writing could destroy sources.
 //!
 //! A file whose bytes equal those of the file already published at its path (by the digest in
 //! the previous build's [`Manifest`], trusted only while the published file's [`Stamp`] is
@@ -175,6 +179,20 @@ pub fn publish(
         }
     };
     if swap.out.exists() {
+        match exchange(&swap.staging, &swap.out) {
+            // The previous tree is now where the new one was written.
+            Ok(true) => {
+                fs::remove_dir_all(&swap.staging).map_err(|e| {
+                    swap.fail("cannot remove the previous output", &swap.staging, e)
+                })?;
+                return Ok(published);
+            }
+            Ok(false) => {}
+            Err(e) => {
+                let _ = fs::remove_dir_all(&swap.staging);
+                return Err(swap.fail("cannot move the new site into place", &swap.out, e));
+            }
+        }
         fs::rename(&swap.out, &swap.old)
             .map_err(|e| swap.fail("cannot move the previous output aside", &swap.out, e))?;
     }
@@ -188,6 +206,55 @@ pub fn publish(
             .map_err(|e| swap.fail("cannot remove the previous output", &swap.old, e))?;
     }
     Ok(published)
+}
+
+/// Exchanges the folders `a` and `b` in one step; `Ok(false)` where the system or the file
+/// system cannot (the caller then renames twice).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Held while a build looks at, writes and swaps its output: an exclusive `flock` on the
+/// output's parent folder, released when dropped (or when the process dies, however it dies).
+#[derive(Debug)]
+pub struct Lock {
+    _dir: fs::File,
+}
+
+/// Locks the parent folder of `out` (creating it when missing), calling `waiting` once with the
+/// folder if another build holds it, and then waiting for that build to end. A folder rather
+/// than a lock file, so nothing is left beside the output and a read-only parent still locks.
+pub fn lock(out: &Path, waiting: &dyn Fn(&Path)) -> Result<Lock, Diagnostic> {
+    let swap = Swap::of(&absolute(out));
+    let at = |what: &str, e: io::Error| swap.fail(what, &swap.parent, e);
+    fs::create_dir_all(&swap.parent)
+        .map_err(|e| at("cannot create the output's parent folder", e))?;
+    let dir = fs::File::open(&swap.parent)
+        .map_err(|e| at("cannot open the output's parent folder", e))?;
+    match dir.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            waiting(&swap.parent);
+            dir.lock()
+                .map_err(|e| at("cannot lock the output's parent folder", e))?;
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(at("cannot lock the output's parent folder", e));
+        }
+    }
+    Ok(Lock { _dir: dir })
 }
 
 /// The output folder and the two hidden folders beside it that make the swap atomic.
@@ -399,4 +466,37 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
     }
     // Resolve symlinks of the part that exists, so a link to the root is seen as the root.
     fs::canonicalize(&out).unwrap_or(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn exchange_swaps_two_folders_in_one_step() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir_all(a.join("x")).unwrap();
+        fs::create_dir_all(b.join("y")).unwrap();
+        assert!(exchange(&a, &b).unwrap());
+        assert!(a.join("y").is_dir() && b.join("x").is_dir());
+        assert!(!a.join("x").exists() && !b.join("y").exists());
+        // A missing side is an error, not a silent move.
+        assert!(exchange(&a, &tmp.path().join("none")).is_err());
+    }
+
+    #[test]
+    fn a_lock_is_held_until_dropped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("sub/out");
+        let held = lock(&out, &|_| panic!("nobody else holds it")).unwrap();
+        let other = fs::File::open(tmp.path().join("sub")).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        drop(held);
+        assert!(other.try_lock().is_ok());
+    }
 }
