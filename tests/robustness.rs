@@ -471,8 +471,23 @@ fn assets_that_differ_only_in_case_are_refused() {
             &[("content/r/Figur.png", "a"), ("content/r/figur.png", "b")]
         ),
         [
-            "content/r/figur.png: error: output path `r/figur.png` is also produced by content/r/Figur.png",
-            "  help: rename one of the two sources so that they publish to different paths",
+            "content/r/figur.png: error: output path `r/figur.png` and `r/Figur.png` (from content/r/Figur.png) are one file where names ignore case or Unicode normalisation",
+            "  help: rename one of the two sources: names that differ only in case, or in an accent written as one or two characters, become one file on macOS and Windows",
+        ]
+    );
+}
+
+#[test]
+fn assets_that_differ_only_in_unicode_normalisation_are_refused() {
+    // `é` as one code point (NFC) and as `e` + a combining acute accent (NFD, as macOS writes it).
+    assert_eq!(
+        refuse(
+            &index(""),
+            &[("content/r/caf\u{e9}.png", "a"), ("content/r/cafe\u{301}.png", "b")]
+        ),
+        [
+            "content/r/caf\u{e9}.png: error: output path `r/caf\u{e9}.png` and `r/cafe\u{301}.png` (from content/r/cafe\u{301}.png) are one file where names ignore case or Unicode normalisation",
+            "  help: rename one of the two sources: names that differ only in case, or in an accent written as one or two characters, become one file on macOS and Windows",
         ]
     );
 }

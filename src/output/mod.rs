@@ -62,27 +62,38 @@ pub const MARKER: &str = ".evalpress-output";
 
 /// Two files that would land on the same output path are an error naming both sources.
 pub fn check_collisions(files: &[OutputFile]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
+    let mut seen: BTreeMap<String, &OutputFile> = BTreeMap::new();
     let mut problems = Vec::new();
     for f in files {
-        // Case-insensitive file systems would merge paths that differ only in case.
-        let key = f.path.to_lowercase();
-        if let Some(first) = seen.get(&key) {
-            problems.push(
-                Diagnostic::error(
-                    &f.source,
-                    Pos::FILE,
-                    format!(
-                        "output path `{}` is also produced by {}",
-                        f.path,
-                        first.display()
-                    ),
-                )
-                .help("rename one of the two sources so that they publish to different paths"),
-            );
+        // File systems that ignore case, or Unicode normalisation (`é` as one code point or as
+        // `e` + a combining accent, as macOS does), would merge such paths into one file.
+        let key = nfc.normalize(&f.path).to_lowercase();
+        let Some(first) = seen.get(&key) else {
+            seen.insert(key, f);
+            continue;
+        };
+        let (message, help) = if first.path == f.path {
+            (
+                format!(
+                    "output path `{}` is also produced by {}",
+                    f.path,
+                    first.source.display()
+                ),
+                "rename one of the two sources so that they publish to different paths",
+            )
         } else {
-            seen.insert(key, &f.source);
-        }
+            (
+                format!(
+                    "output path `{}` and `{}` (from {}) are one file where names ignore case or Unicode normalisation",
+                    f.path,
+                    first.path,
+                    first.source.display()
+                ),
+                "rename one of the two sources: names that differ only in case, or in an accent written as one or two characters, become one file on macOS and Windows",
+            )
+        };
+        problems.push(Diagnostic::error(&f.source, Pos::FILE, message).help(help));
     }
     problems
 }
@@ -484,6 +495,30 @@ mod tests {
         assert!(!a.join("x").exists() && !b.join("y").exists());
         // A missing side is an error, not a silent move.
         assert!(exchange(&a, &tmp.path().join("none")).is_err());
+    }
+
+    #[test]
+    fn paths_that_differ_in_case_or_normalisation_collide() {
+        let file = |path: &str| OutputFile {
+            path: path.into(),
+            source: PathBuf::from(format!("content/{path}")),
+            content: OutputContent::Bytes(Vec::new()),
+        };
+        let files = [
+            file("r/caf\u{e9}.png"),
+            file("r/cafe\u{301}.png"),
+            file("r/CAF\u{c9}.png"),
+            file("r/cafe.png"),
+        ];
+        let problems = check_collisions(&files);
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "output path `r/cafe\u{301}.png` and `r/café.png` (from content/r/café.png) are one file where names ignore case or Unicode normalisation",
+                "output path `r/CAFÉ.png` and `r/café.png` (from content/r/café.png) are one file where names ignore case or Unicode normalisation",
+            ]
+        );
     }
 
     #[test]
