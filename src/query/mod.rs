@@ -28,6 +28,8 @@ mod plan;
 pub mod spec;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};
