@@ -483,7 +483,10 @@ fn assets_that_differ_only_in_unicode_normalisation_are_refused() {
     assert_eq!(
         refuse(
             &index(""),
-            &[("content/r/caf\u{e9}.png", "a"), ("content/r/cafe\u{301}.png", "b")]
+            &[
+                ("content/r/caf\u{e9}.png", "a"),
+                ("content/r/cafe\u{301}.png", "b")
+            ]
         ),
         [
             "content/r/caf\u{e9}.png: error: output path `r/caf\u{e9}.png` and `r/cafe\u{301}.png` (from content/r/cafe\u{301}.png) are one file where names ignore case or Unicode normalisation",
