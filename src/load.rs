@@ -59,10 +59,34 @@ fn read_at_most(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// [`read_capped`] for UTF-8 text: a drop-in for `fs::read_to_string` with the same limits.
+/// [`read_capped`] for UTF-8 text: a drop-in for `fs::read_to_string` with the same limits,
+/// with line ends made one kind ([`normalize_line_ends`]).
 pub fn read_to_string_capped(path: &Path) -> io::Result<String> {
     String::from_utf8(read_capped(path)?)
+        .map(normalize_line_ends)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.utf8_error()))
+}
+
+/// A lone `\r` (an old Mac line end) becomes `\n`; `\r\n` stays. YAML and CommonMark count a
+/// lone `\r` as a line break and the line index does not, so without this the positions in one
+/// file disagreed (a YAML error placed past the file's last line, found by fuzzing). Byte
+/// offsets are unchanged.
+pub fn normalize_line_ends(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let bytes: Vec<u8> = text
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| match (b, text.as_bytes().get(i + 1)) {
+            (b'\r', Some(b'\n')) => b'\r',
+            (b'\r', _) => b'\n',
+            _ => b,
+        })
+        .collect();
+    // Only ASCII bytes were replaced by ASCII bytes.
+    String::from_utf8(bytes).expect("still UTF-8")
 }
 
 /// The text of a theme asset (a stylesheet), compiled in or read with the limits above.
@@ -414,7 +438,7 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Source
     match String::from_utf8(bytes) {
         Ok(text) => Some(SourceFile {
             path: rel,
-            text: text.trim_start_matches('\u{feff}').to_string(),
+            text: normalize_line_ends(text.trim_start_matches('\u{feff}').to_string()),
         }),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
@@ -451,6 +475,13 @@ mod tests {
     }
 
     #[cfg(target_os = "linux")]
+    #[test]
+    fn lone_carriage_returns_become_line_feeds() {
+        assert_eq!(normalize_line_ends("a\rb\r\nc\r".into()), "a\nb\r\nc\n");
+        assert_eq!(normalize_line_ends("æ\rø".into()), "æ\nø");
+        assert_eq!(normalize_line_ends("plain\n".into()), "plain\n");
+    }
+
     #[test]
     fn reading_stops_at_the_cap_whatever_the_size_said() {
         // /proc files say their size is 0 and then deliver text, as a growing file would.

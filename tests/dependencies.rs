@@ -44,6 +44,7 @@ const ALLOWED: &[&str] = &[
     "BSL-1.0",
     "Unlicense",
     "Zlib",
+    "CC0-1.0",
     // File-level copyleft: using the crates unchanged is allowed (scraper's parser, tests only).
     "MPL-2.0",
 ];

@@ -464,6 +464,20 @@ fn report_folders_that_collide_by_case_or_normalisation_are_refused() {
 }
 
 #[test]
+fn lone_carriage_returns_are_line_ends_for_every_position() {
+    // Found by fuzzing: YAML counted each lone `\r` as a line, the line index did not, and the
+    // error landed on line 48 of an 11-line file. Both now see the same lines.
+    let lines = refuse(
+        "---\ntitle: R\n---\n\r\r\rTekst.\r\r```box\rtitle: \u{3}\r```\r",
+        &[],
+    );
+    assert_eq!(
+        lines[0],
+        "content/r/index.md:10:8: error: unexpected character: `\\u{3}'"
+    );
+}
+
+#[test]
 fn assets_that_differ_only_in_case_are_refused() {
     assert_eq!(
         refuse(

@@ -61,7 +61,8 @@ pub fn report(index: &str) -> Vec<Diagnostic> {
         slug: "r".into(),
         index: SourceFile {
             path: path.clone(),
-            text: index.into(),
+            // As `load` reads every source file.
+            text: evalpress::load::normalize_line_ends(index.into()),
         },
         markdown: BTreeMap::new(),
         assets: Vec::new(),
@@ -85,7 +86,7 @@ pub fn report(index: &str) -> Vec<Diagnostic> {
             charts: charting.as_ref(),
         };
         diags.extend(evalpress::grids::expand(&mut r, &site.catalog, locale));
-        let (values, d) = evalpress::tables::expand(&mut r, &data, locale);
+        let (values, _, d) = evalpress::tables::expand(&mut r, &data, locale);
         diags.extend(d);
         let index = evalpress::resolve::label_index(std::slice::from_ref(&r));
         let base = site.config.base_path();
@@ -98,7 +99,7 @@ pub fn report(index: &str) -> Vec<Diagnostic> {
         ));
     }
     let diags = diags.into_sorted();
-    let lines = index.lines().count() + 1;
+    let lines = src.index.text.lines().count() + 1;
     for d in diags.iter().filter(|d| d.file == path) {
         assert!(
             d.line <= lines,
