@@ -86,7 +86,9 @@ pub fn report(index: &str) -> Vec<Diagnostic> {
             charts: charting.as_ref(),
         };
         diags.extend(evalpress::grids::expand(&mut r, &site.catalog, locale));
-        let (values, _, d) = evalpress::tables::expand(&mut r, &data, locale);
+        // Uncoordinated: coordination across a site's publications is not what this fuzzes.
+        let hiding = evalpress::tables::Hiding::default();
+        let (values, _, d) = evalpress::tables::expand(&mut r, &data, locale, &hiding);
         diags.extend(d);
         let index = evalpress::resolve::label_index(std::slice::from_ref(&r));
         let base = site.config.base_path();

@@ -54,6 +54,7 @@ fn try_run(rows: &[Row], spec: &str) -> Result<Published, Vec<Diagnostic>> {
     let ctx = Context {
         rules: data.rules(),
         total_label: "I alt",
+        hide: &[],
     };
     q.run(&data, &ctx)
 }
