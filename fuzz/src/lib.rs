@@ -83,9 +83,14 @@ pub fn report(index: &str) -> Vec<Diagnostic> {
             store: &site.store,
             rules: site.config.disclosure.rules(),
             format: site.config.format,
+            downloads: site.config.downloads,
             charts: charting.as_ref(),
         };
-        diags.extend(evalpress::grids::expand(&mut r, &site.catalog, locale));
+        let dialect = site
+            .config
+            .downloads
+            .over(evalpress::disclosure::Dialect::for_locale(&locale.lang));
+        diags.extend(evalpress::grids::expand(&mut r, &site.catalog, locale, dialect).0);
         // Uncoordinated: coordination across a site's publications is not what this fuzzes.
         let hiding = evalpress::tables::Hiding::default();
         let (values, _, d) = evalpress::tables::expand(&mut r, &data, locale, &hiding);
