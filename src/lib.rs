@@ -17,6 +17,7 @@
 //! | [`charts`] | chart spec + disclosure-controlled data -> accessible SVG, description, data table (drawn for the `tables` stage) |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
+//! | [`search`] | rendered report pages -> a static full-text index (Pagefind) for the search page |
 //! | [`incremental`] | the previous build's manifest -> only changed files are written |
 //! | [`output`] | files -> the published folder, swapped in atomically or updated through a journal |
 //! | [`serve`] | site root -> a live preview on loopback: rebuilt on every change, the browser reloaded |
@@ -48,6 +49,7 @@ pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod summary;
 pub mod tables;
@@ -293,9 +295,15 @@ fn run(
         store: &store,
         catalog: &catalog,
     };
-    let files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
+    let mut files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
         .map_err(|d| diags.extend(d))
         .ok()?;
+    let searchable = search_pages(&reports);
+    files.extend(
+        search::index(&files, &searchable, &config.locale)
+            .map_err(|d| diags.push(d))
+            .ok()?,
+    );
     diags.extend(output::check_collisions(&files));
     Some(Built { files })
 }
@@ -396,6 +404,18 @@ pub fn disclosure_audit(opts: &BuildOptions) -> Result<DisclosureAudit, Vec<Diag
         Some(a) if !diags.has_errors() => Ok(a),
         _ => Err(diags.into_sorted()),
     }
+}
+
+/// The pages the search finds: every published report (not the plain `kind: side` pages).
+fn search_pages(reports: &[ParsedReport]) -> Vec<search::Page> {
+    reports
+        .iter()
+        .filter(|r| r.front.kind != "side")
+        .map(|r| search::Page {
+            path: format!("{}/index.html", r.slug),
+            url: format!("/{}/", r.slug),
+        })
+        .collect()
 }
 
 /// Every report (drafts only when asked) and the front page, parsed in parallel.
