@@ -1,14 +1,31 @@
 #!/usr/bin/env node
 // Browser test of the search page (soeg/): types Danish queries with æ/ø/å into the form of a built
 // site served under a path prefix, and checks that the right report comes back, with a link that
-// carries the prefix. Also checks that without JavaScript the page explains itself.
+// carries the prefix; runs axe on the page with its results shown (the axe gate sees it empty).
+// Also checks that without JavaScript the page explains itself.
 //
 //   node search.mjs <dir> [prefix=/rapporter/] [query=expected-slug ...]
 //
 // Default queries are words of the example site that occur in exactly one report. Exit 1 when a
 // query finds nothing, finds the wrong report first, or the page fails to load.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { assertDir, launchBrowser, normalisePrefix, seconds } from './lib.mjs';
 import { startServer } from './serve.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** axe violations on the page as it is now, one line each. */
+async function axeProblems(tab) {
+  await tab.evaluate(AXE_SOURCE);
+  const result = await tab.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    TAGS,
+  );
+  return result.violations.flatMap((v) => v.nodes.map((n) => `axe ${v.id}: ${v.help} at ${n.target.join(' ')}`));
+}
 
 const DEFAULT_QUERIES = [
   'årsværk=job-veu-evaluering-2021',
@@ -28,7 +45,7 @@ async function query(context, url, text, want) {
     await first.waitFor({ timeout: 15_000 });
     const href = await first.getAttribute('href');
     const status = await tab.locator('#search-status').textContent();
-    const problems = [...errors];
+    const problems = [...errors, ...(await axeProblems(tab))];
     if (href !== want) problems.push(`first result links to ${href}, expected ${want}`);
     if (!status.includes(text)) problems.push(`status ${JSON.stringify(status)} does not name the query`);
     return { href, status, problems };
