@@ -25,7 +25,8 @@
 //!
 //! [`diagnostics`] carries every problem with its file, line and column; [`model`] holds the
 //! plain types the stages pass on; [`format`] is the one number formatter of tables, inline
-//! values and charts (Danish and English); [`scaffold`] creates new reports; [`summary`] words
+//! values and charts (Danish and English); [`scaffold`] creates new reports; [`pdf`] prints the built
+//! reports through headless Chromium; [`summary`] words
 //! the closing line. The library never prints: it returns an [`Outcome`] and reports progress
 //! through a callback.
 
@@ -45,6 +46,7 @@ pub mod markdown;
 pub mod model;
 pub mod models;
 pub mod output;
+pub mod pdf;
 pub mod query;
 pub mod render;
 pub mod resolve;
@@ -124,6 +126,15 @@ pub struct Outcome {
     /// The output files written anew, sorted; the others were unchanged and kept or linked
     /// from the previous tree (see [`incremental`]). Empty for `check` and failed builds.
     pub rewritten: Vec<String>,
+    /// The reports of the built site (not the plain `kind: side` pages), in source order.
+    pub published: Vec<PublishedReport>,
+}
+
+/// A report of the built site: what search indexes and `pdf` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedReport {
+    pub slug: String,
+    pub title: String,
 }
 
 impl Outcome {
@@ -298,12 +309,13 @@ fn run(
     let mut files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
         .map_err(|d| diags.extend(d))
         .ok()?;
-    let searchable = search_pages(&reports);
+    let published = published(&reports);
     files.extend(
-        search::index(&files, &searchable, &config.locale)
+        search::index(&files, &search_pages(&published), &config.locale)
             .map_err(|d| diags.push(d))
             .ok()?,
     );
+    outcome.published = published;
     diags.extend(output::check_collisions(&files));
     Some(Built { files })
 }
@@ -406,11 +418,22 @@ pub fn disclosure_audit(opts: &BuildOptions) -> Result<DisclosureAudit, Vec<Diag
     }
 }
 
-/// The pages the search finds: every published report (not the plain `kind: side` pages).
-fn search_pages(reports: &[ParsedReport]) -> Vec<search::Page> {
+/// The reports of the site, without the plain `kind: side` pages.
+fn published(reports: &[ParsedReport]) -> Vec<PublishedReport> {
     reports
         .iter()
         .filter(|r| r.front.kind != "side")
+        .map(|r| PublishedReport {
+            slug: r.slug.clone(),
+            title: r.front.title.clone(),
+        })
+        .collect()
+}
+
+/// The pages the search finds: every published report.
+fn search_pages(published: &[PublishedReport]) -> Vec<search::Page> {
+    published
+        .iter()
         .map(|r| search::Page {
             path: format!("{}/index.html", r.slug),
             url: format!("/{}/", r.slug),

@@ -90,6 +90,20 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         since: Option<PathBuf>,
     },
+    /// Print every report to an A4 PDF through headless Chromium.
+    #[command(
+        after_help = "Without --out, builds the site into public/ and writes public/pdf/<slug>.pdf.\nChromium: --chromium, else $EVALPRESS_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH.\n\nExample:\n  evalpress pdf --out rapporter-pdf"
+    )]
+    Pdf {
+        #[command(flatten)]
+        common: Common,
+        /// Folder for the PDFs (default: build the site into public/ and use public/pdf/).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The Chromium or Chrome executable to print with.
+        #[arg(long, value_name = "PATH")]
+        chromium: Option<PathBuf>,
+    },
     /// Create something new.
     New {
         #[command(subcommand)]
@@ -169,6 +183,11 @@ fn main() -> ExitCode {
             format,
             since,
         } => run_changes(&root, out, format, since.as_deref()),
+        Command::Pdf {
+            common,
+            out,
+            chromium,
+        } => run_pdf(common, out, chromium),
         Command::New {
             what: New::Report { slug, root },
         } => {
@@ -451,6 +470,80 @@ fn run_changes(
                 return ExitCode::FAILURE;
             }
         },
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_pdf(common: Common, out: Option<PathBuf>, chromium: Option<PathBuf>) -> ExitCode {
+    use evalpress::pdf;
+    let started = Instant::now();
+    let chromium = match pdf::find_chromium(
+        chromium.as_deref(),
+        std::env::var_os(pdf::CHROMIUM_ENV),
+        std::env::var_os("PATH"),
+    ) {
+        Ok(path) => path,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let quiet = common.quiet;
+    let opts = BuildOptions {
+        root: common.root.clone(),
+        out: None,
+        base_url: common.base_url.clone(),
+        strict: common.strict,
+        drafts: common.drafts,
+        write: true,
+        build_date: build_date(),
+        no_cache: false,
+    };
+    // Without --out the PDFs join a freshly built site, so public/ is evalpress's own folder.
+    let pdf_dir = match out {
+        Some(dir) => dir,
+        None => {
+            let mut built = evalpress::build(&opts, &|_| {});
+            shown_from(&opts.root, &mut built);
+            let code = report(&built, true, quiet, started.elapsed());
+            if !built.succeeded() {
+                return code;
+            }
+            built.out.join("pdf")
+        }
+    };
+    let staging = std::env::temp_dir().join(format!("evalpress-pdf-{}", std::process::id()));
+    let pdf_opts = pdf::PdfOptions {
+        build: opts,
+        pdf_dir: pdf_dir.clone(),
+        chromium,
+        staging,
+    };
+    let progress = |p: pdf::PdfProgress| {
+        if !quiet {
+            match p {
+                pdf::PdfProgress::Building => eprintln!("building the site for print…"),
+                pdf::PdfProgress::Printing { slug, n, of } => {
+                    eprintln!("printing {n}/{of}: {slug}.pdf")
+                }
+            }
+        }
+    };
+    let outcome = pdf::print_site(&pdf_opts, &progress);
+    for d in &outcome.diagnostics {
+        eprintln!("{d}");
+    }
+    if !outcome.succeeded() {
+        eprintln!("failed: no PDF was written or replaced");
+        return ExitCode::FAILURE;
+    }
+    if !quiet {
+        eprintln!(
+            "wrote {} PDFs into {} in {:.1} s",
+            outcome.pdfs.len(),
+            pdf_dir.display(),
+            started.elapsed().as_secs_f64()
+        );
     }
     ExitCode::SUCCESS
 }
