@@ -17,7 +17,6 @@
 //! | [`charts`] | chart spec + disclosure-controlled data -> accessible SVG, description, data table (drawn for the `tables` stage) |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
-//! | [`search`] | rendered report pages -> a static full-text index (Pagefind) for the search page |
 //! | [`incremental`] | the previous build's manifest -> only changed files are written |
 //! | [`output`] | files -> the published folder, swapped in atomically or updated through a journal |
 //! | [`serve`] | site root -> a live preview on loopback: rebuilt on every change, the browser reloaded |
@@ -51,7 +50,6 @@ pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
-pub mod search;
 pub mod serve;
 pub mod summary;
 pub mod tables;
@@ -130,7 +128,7 @@ pub struct Outcome {
     pub published: Vec<PublishedReport>,
 }
 
-/// A report of the built site: what search indexes and `pdf` prints.
+/// A report of the built site: what `pdf` prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedReport {
     pub slug: String,
@@ -306,16 +304,10 @@ fn run(
         store: &store,
         catalog: &catalog,
     };
-    let mut files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
+    let files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
         .map_err(|d| diags.extend(d))
         .ok()?;
-    let published = published(&reports);
-    files.extend(
-        search::index(&files, &search_pages(&published), &config.locale)
-            .map_err(|d| diags.push(d))
-            .ok()?,
-    );
-    outcome.published = published;
+    outcome.published = published(&reports);
     diags.extend(output::check_collisions(&files));
     Some(Built { files })
 }
@@ -426,17 +418,6 @@ fn published(reports: &[ParsedReport]) -> Vec<PublishedReport> {
         .map(|r| PublishedReport {
             slug: r.slug.clone(),
             title: r.front.title.clone(),
-        })
-        .collect()
-}
-
-/// The pages the search finds: every published report.
-fn search_pages(published: &[PublishedReport]) -> Vec<search::Page> {
-    published
-        .iter()
-        .map(|r| search::Page {
-            path: format!("{}/index.html", r.slug),
-            url: format!("/{}/", r.slug),
         })
         .collect()
 }

@@ -28,7 +28,6 @@ const TEMPLATES: &[(&str, &str)] = &[
     theme_file!("templates", "data-method.html"),
     theme_file!("templates", "programme.html"),
     theme_file!("templates", "datasets.html"),
-    theme_file!("templates", "search.html"),
 ];
 
 const LOCALES: &[(&str, &str)] = &[
@@ -49,11 +48,6 @@ const STATIC: &[(&str, &[u8], &str)] = &[
         "print.css",
         include_bytes!("../themes/default/static/print.css"),
         "themes/default/static/print.css",
-    ),
-    (
-        "search.js",
-        include_bytes!("../themes/default/static/search.js"),
-        "themes/default/static/search.js",
     ),
     (
         "fonts/IBMPlexSans-Regular.ttf",

@@ -632,8 +632,8 @@ fn every_page_has_a_title_a_description_and_a_language() {
             "{name}: the accessibility statement in the footer"
         );
     }
-    // index, 404, six reports and pages, the programme page, the datasets page, the search page
-    assert_eq!(pages, 11);
+    // index, 404, six reports and pages, the programme page, the datasets page
+    assert_eq!(pages, 10);
 }
 
 const REPORT: &str = "---\ntitle: R\ndate: {date}\nvalues:\n  n:\n    data: t.csv\n    select: [Antal]\nkey_figures:\n  - { label: Antal, value: n }\n  - { label: Forkert, value: {wrong} }\n---\n\n```table\nlabel: tal\ndata: t.csv\n```\n";

@@ -378,14 +378,12 @@ impl Pages<'_, '_> {
         ctx.insert("reports", &listed);
         ctx.insert("groups", &groups);
         let index_source = PathBuf::from("content/_index.md");
-        [
-            ("index.html", "index.html"),
-            ("404.html", "404.html"),
-            ("search.html", "soeg/index.html"),
-        ]
-        .into_iter()
-        .map(|(template, path)| render_page(self.templates, template, &ctx, path, &index_source))
-        .collect()
+        [("index.html", "index.html"), ("404.html", "404.html")]
+            .into_iter()
+            .map(|(template, path)| {
+                render_page(self.templates, template, &ctx, path, &index_source)
+            })
+            .collect()
     }
 
     /// One page per programme, its rounds side by side.
