@@ -190,7 +190,8 @@ pub fn windows_1252_char(byte: u8) -> char {
 /// 0xC2-0xC3 followed by a continuation byte 0x80-0xBF almost never occurs in real
 /// Windows-1252 text.
 pub fn looks_like_utf8_read_as_1252(text: &str) -> bool {
-    let mut bytes = [0u8; 2];
+    // A char takes up to four bytes in UTF-8 (found by the `csv` fuzz target: `Ã—` panicked).
+    let mut bytes = [0u8; 4];
     text.chars().zip(text.chars().skip(1)).any(|(a, b)| {
         let lead = matches!(a, '\u{c2}' | '\u{c3}');
         lead && {
@@ -305,6 +306,15 @@ mod tests {
         let mut s = String::new();
         Decoding::new(bytes, enc).read_to_string(&mut s)?;
         Ok(s)
+    }
+
+    #[test]
+    fn misread_utf8_check_takes_characters_of_any_length() {
+        // `—` is three bytes in UTF-8 and 0x97 in Windows-1252: the pair looks misread.
+        assert!(looks_like_utf8_read_as_1252("Ã—"));
+        assert!(looks_like_utf8_read_as_1252("Ã¸"));
+        assert!(!looks_like_utf8_read_as_1252("Ã😀 and Ãx"));
+        assert!(!looks_like_utf8_read_as_1252("ø"));
     }
 
     #[test]
