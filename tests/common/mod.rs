@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests (`mod common;` in a test file).
 pub mod download;
+pub mod example;
 pub mod guarded;
 pub mod html;
 pub mod leaks;
