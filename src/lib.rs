@@ -332,17 +332,17 @@ fn check_prose(
         (None, None)
     });
     let before = changes::store::baseline(&kept, snapshot);
-    for r in reports {
-        let (Some(now), Some(locale)) = (
-            snapshot.reports.get(&r.slug),
-            locale_of(locales, config, &r.locale),
-        ) else {
-            continue;
-        };
-        let words = changes::stale::ProseWords::from_words(&locale.words);
-        let old = before.and_then(|b| b.reports.get(&r.slug));
-        diags.extend(changes::stale::check(&r.literals, now, old, &words));
-    }
+    let found: Vec<Vec<Diagnostic>> = reports
+        .par_iter()
+        .filter_map(|r| {
+            let now = snapshot.reports.get(&r.slug)?;
+            let locale = locale_of(locales, config, &r.locale)?;
+            let words = changes::stale::ProseWords::from_words(&locale.words);
+            let old = before.and_then(|b| b.reports.get(&r.slug));
+            Some(changes::stale::check(&r.literals, now, old, &words))
+        })
+        .collect();
+    found.into_iter().for_each(|d| diags.extend(d));
     diags
 }
 

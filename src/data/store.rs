@@ -30,10 +30,16 @@ pub struct Store {
 }
 
 impl Store {
+    /// The dataset `name` (a path under `data/`), when it was read without errors. Cheap: for
+    /// lookups that need no message, where [`Store::get`] would search for a suggestion.
+    pub fn find(&self, name: &str) -> Option<&Sealed> {
+        self.datasets.get(name)
+    }
+
     /// The dataset `name` (a path under `data/`), or the message and help line that say why
     /// there is none.
     pub fn get(&self, name: &str) -> Result<&Sealed, (String, String)> {
-        if let Some(data) = self.datasets.get(name) {
+        if let Some(data) = self.find(name) {
             return Ok(data);
         }
         if self.broken.contains(name) {

@@ -57,7 +57,7 @@ pub fn element_rows(
         let sources = generated.map(|g| g.sources.as_slice()).unwrap_or(&[]);
         let mut extracted: Vec<String> = sources
             .iter()
-            .filter_map(|name| store.get(name).ok())
+            .filter_map(|name| store.find(name))
             .filter_map(|d| d.meta().source.as_ref()?.extracted)
             .map(|date| locale.format_date(date))
             .collect();
@@ -172,7 +172,7 @@ pub fn datasets(
     }
     let mut out: Vec<DatasetView> = Vec::new();
     for name in store.names() {
-        let meta = store.get(name).ok().map(|d| d.meta());
+        let meta = store.find(name).map(|d| d.meta());
         let source = meta.and_then(|m| m.source.as_ref());
         out.push(DatasetView {
             name: name.to_string(),

@@ -72,40 +72,56 @@ pub fn coordinate<'a>(
     for p in found.iter().flatten() {
         by_data.entry(p.query.data()).or_default().push(p);
     }
+    // Datasets are independent of each other: each is coordinated on its own thread.
+    let shared: Vec<(&str, Vec<&Publication>)> =
+        by_data.into_iter().filter(|(_, p)| p.len() > 1).collect();
+    let done: Vec<Coordinated> = shared
+        .into_par_iter()
+        .filter_map(|(name, pubs)| Some(coordinate_one(site.store.find(name)?, &pubs)))
+        .collect();
     let mut hiding = Hiding::default();
     let mut diags = Diagnostics::new();
-    for (name, pubs) in by_data.into_iter().filter(|(_, p)| p.len() > 1) {
-        let Ok(data) = site.store.get(name) else {
-            continue;
-        };
-        let mut keys = Vec::new();
-        let mut sheets = Vec::new();
-        for p in pubs {
-            let ctx = Context {
-                rules: p.rules.strictest(data.rules()),
-                total_label: &p.total,
-                hide: &[],
-            };
-            if let Ok(sheet) = p.query.survey(data, &ctx) {
-                keys.push((p.report.clone(), p.key.clone()));
-                sheets.push(sheet);
-            }
-        }
-        match disclosure::coordinate(data.row_count(), &mut sheets) {
-            Ok(()) => {
-                for (key, sheet) in keys.into_iter().zip(&sheets) {
-                    hiding.cells.insert(key, sheet.hidden());
-                }
-            }
-            Err(TooLarge(atoms)) => diags.push(
-                Diagnostic::warning(data.path(), Pos::FILE, format!(
-                    "disclosure control could not check the {} publications of this file together: they split it into {atoms} parts (at most {} are checked)",
-                    sheets.len(), disclosure::MAX_ATOMS))
-                .help("each table is still protected on its own; publish fewer overlapping tables, charts and named values of the file, or group them alike"),
-            ),
-        }
+    for (cells, problem) in done {
+        hiding.cells.extend(cells);
+        diags.extend(problem);
     }
     (hiding, diags)
+}
+
+/// The cells each publication of one dataset hides, and the warning when the dataset is too
+/// large for the joint check.
+type Coordinated = (
+    Vec<((PathBuf, String), Vec<(usize, usize)>)>,
+    Option<Diagnostic>,
+);
+
+/// Coordinates the publications `pubs` of the dataset `data`.
+fn coordinate_one(data: &crate::query::Sealed, pubs: &[&Publication]) -> Coordinated {
+    let mut keys = Vec::new();
+    let mut sheets = Vec::new();
+    for p in pubs {
+        let ctx = Context {
+            rules: p.rules.strictest(data.rules()),
+            total_label: &p.total,
+            hide: &[],
+        };
+        if let Ok(sheet) = p.query.survey(data, &ctx) {
+            keys.push((p.report.clone(), p.key.clone()));
+            sheets.push(sheet);
+        }
+    }
+    match disclosure::coordinate(data.row_count(), &mut sheets) {
+        Ok(()) => (
+            keys.into_iter().zip(&sheets).map(|(k, s)| (k, s.hidden())).collect(),
+            None,
+        ),
+        Err(TooLarge(atoms)) => (Vec::new(), Some(
+            Diagnostic::warning(data.path(), Pos::FILE, format!(
+                "disclosure control could not check the {} publications of this file together: they split it into {atoms} parts (at most {} are checked)",
+                sheets.len(), disclosure::MAX_ATOMS))
+            .help("each table is still protected on its own; publish fewer overlapping tables, charts and named values of the file, or group them alike"),
+        )),
+    }
 }
 
 /// A count that disclosure control hides on the site, with its raw value: what the output
@@ -142,7 +158,7 @@ pub fn audit<'a>(
         };
         for p in publications(r, report_rules(r, site.rules), l.word("total")) {
             all.push((p.report.clone(), p.key.clone(), p.query.data().to_string()));
-            let Ok(data) = site.store.get(p.query.data()) else {
+            let Some(data) = site.store.find(p.query.data()) else {
                 continue;
             };
             let ctx = Context {
