@@ -17,7 +17,7 @@ fn example() -> (tempfile::TempDir, std::path::PathBuf) {
 /// Each seed's numbered elements: (report, the seed's label, the element's anchor on the site,
 /// the site's label). The site numbers like the seed except where a seed counts its charts
 /// apart from its figures (001's "Søjlediagram" and "Diagram") or its boxes per report while
-/// its figures go per chapter (002), and where 002 prints its overview of recommendations as
+/// its figures go per chapter (002; its two boxes numbered 5 become Boks 4.1 and 6.1), and where 002 prints its overview of recommendations as
 /// a figure (the site generates it as a table), and where 002's chapter 7 skips the numbers 7.2
 /// and 7.7 (its figures there run 7.1, 7.2, ... on the site); the unnumbered method appendix
 /// numbers its own elements from 1. README lists the same mapping.
@@ -84,6 +84,13 @@ const SEED_ELEMENTS: &[(&str, &str, &str, &str)] = &[
     (JOB_VEU, "Figur 5.5", "fig-match", "Figur 5.5"),
     (JOB_VEU, "Figur 5.6", "fig-en-indgang", "Figur 5.6"),
     (JOB_VEU, "Figur 5.7", "fig-lokalt", "Figur 5.7"),
+    // the seed prints "Boks 5" twice; its second one (chapter 6) is the first box of chapter 6
+    (
+        JOB_VEU,
+        "Boks 5 (2nd, STAR's tool)",
+        "boks-kompetencevaerktoej",
+        "Boks 6.1",
+    ),
     (JOB_VEU, "Figur 7.1", "fig-faser-aktoerer", "Figur 7.1"),
     (JOB_VEU, "Tabel 7.1", "status-faser", "Tabel 7.1"),
     (JOB_VEU, "Boks 6", "boks-indgange", "Boks 7.1"),
@@ -327,5 +334,28 @@ fn job_veu_drawings_are_site_svg_assets_with_a_text_alternative() {
             svg.starts_with("<svg") && svg.contains("<title"),
             "{file}: an SVG with a title"
         );
+    }
+}
+
+#[test]
+fn job_veu_second_boks_5_is_referenced_from_chapter_6_and_keeps_its_years() {
+    let (_tmp, out) = example();
+    let doc = page(&out, JOB_VEU);
+    // The report body is flat: chapter 6's paragraphs follow its heading and precede chapter 7's.
+    let xref = |after: &str| {
+        texts(
+            doc.root_element(),
+            &format!("#{after} ~ p a.xref[href=\"#boks-kompetencevaerktoej\"]"),
+        )
+    };
+    assert_eq!(
+        xref("rar"),
+        ["boks 6.1"],
+        "chapter 6's prose points at the box"
+    );
+    assert!(xref("faser").is_empty(), "the reference is in chapter 6");
+    let body = text(element(&doc, "#boks-kompetencevaerktoej .box-body"));
+    for year in ["2021", "2017"] {
+        assert!(body.contains(year), "the seed's {year} in the box: {body}");
     }
 }
