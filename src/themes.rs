@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     theme_file!("templates", "data-method.html"),
     theme_file!("templates", "programme.html"),
     theme_file!("templates", "datasets.html"),
+    theme_file!("templates", "components.html"),
 ];
 
 const LOCALES: &[(&str, &str)] = &[

@@ -1,8 +1,9 @@
 //! The example site as a whole (issue 7): the Uddannelsesambassadør series with previous/next
 //! round and its programme page; the index grouped by programme; each report's "Data og metode"
 //! section and the datasets page; the citation block; `<title>`, description and `lang` on every
-//! page and the 404 page. Also the errors of `key_figures:` and of publication dates, on sites
-//! written on the fly. The seeds' numbered elements are checked in `tests/seeds.rs`.
+//! page and the 404 page; the breadcrumb trail (one theme component) on each kind of page. Also
+//! the errors of `key_figures:` and of publication dates, on sites written on the fly. The seeds'
+//! numbered elements are checked in `tests/seeds.rs`.
 
 mod common;
 
@@ -307,6 +308,130 @@ fn every_page_has_a_title_a_description_and_a_language() {
     }
     // index, 404, six reports and pages, the programme page, the datasets page
     assert_eq!(pages, 10);
+}
+
+/// The trail of a page's breadcrumb: (text, link) per step, `None` for the current page.
+fn breadcrumb(out: &Path, page_path: &str) -> Vec<(String, Option<String>)> {
+    let text = std::fs::read_to_string(out.join(page_path)).unwrap();
+    let doc = Html::parse_document(&text);
+    select(
+        doc.root_element(),
+        "nav.breadcrumb[aria-label=\"Brødkrumme\"] li",
+    )
+    .iter()
+    .map(|li| {
+        let link = select(*li, "a")
+            .first()
+            .and_then(|a| a.value().attr("href"));
+        let current = select(*li, "[aria-current=page]").len() == 1;
+        assert!(current != link.is_some(), "{page_path}: a link or the page");
+        (texts(*li, "a, span").join(""), link.map(str::to_string))
+    })
+    .collect()
+}
+
+#[test]
+fn reports_pages_the_programme_and_datasets_pages_have_one_breadcrumb_component() {
+    let (_tmp, out) = example();
+    let home = ("Forside".to_string(), Some("/".to_string()));
+    let reports = ("Rapporter".to_string(), Some("/#reports".to_string()));
+    let here = |t: &str| (t.to_string(), None);
+    for (path, trail) in [
+        (
+            format!("{JOB_VEU}/index.html"),
+            vec![
+                home.clone(),
+                reports.clone(),
+                here("Evaluering af Job-VEU modellen"),
+            ],
+        ),
+        (
+            "programmer/uddannelsesambassadoerer/index.html".into(),
+            vec![
+                home.clone(),
+                reports.clone(),
+                here("Uddannelsesambassadører"),
+            ],
+        ),
+        (
+            "tilgaengelighedserklaering/index.html".into(),
+            vec![home.clone(), here("Tilgængelighedserklæring")],
+        ),
+        (
+            "data/index.html".into(),
+            vec![home.clone(), here("Datasæt")],
+        ),
+        ("index.html".into(), vec![]),
+        ("404.html".into(), vec![]),
+    ] {
+        assert_eq!(breadcrumb(&out, &path), trail, "{path}");
+    }
+    // The four page templates call the one component instead of repeating the markup.
+    let templates = root().join("themes/default/templates");
+    for name in [
+        "report.html",
+        "page.html",
+        "programme.html",
+        "datasets.html",
+    ] {
+        let text = std::fs::read_to_string(templates.join(name)).unwrap();
+        assert!(
+            text.contains("{{ <breadcrumb ") && !text.contains("class=\"breadcrumb\""),
+            "{name} uses the breadcrumb component"
+        );
+    }
+}
+
+#[test]
+fn the_breadcrumb_escapes_the_title_and_a_broken_components_file_fails_at_its_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let title = "---\ntitle: \"<b>R</b> & <script>x</script>\"\n---\n\nTekst.\n";
+    let good = small_site(&tmp.path().join("good"), title, &[]);
+    let (_built, out) = build_site(&good);
+    assert_eq!(
+        breadcrumb(&out, "r/index.html"),
+        [
+            ("Forside".to_string(), Some("/".to_string())),
+            ("Rapporter".to_string(), Some("/#reports".to_string())),
+            ("<b>R</b> & <script>x</script>".to_string(), None),
+        ]
+    );
+    let html = std::fs::read_to_string(out.join("r/index.html")).unwrap();
+    assert!(
+        html.contains("<span aria-current=\"page\">&lt;b&gt;R&lt;/b&gt; &amp; &lt;script&gt;x"),
+        "escaped once in the breadcrumb"
+    );
+
+    // A site's own components.html replaces the theme's: broken, without `breadcrumb`, or
+    // with a `breadcrumb` that takes other arguments, the build fails where it is wrong.
+    let components = "themes/default/templates/components.html";
+    for (i, (text, wanted)) in [
+        (
+            "{% component breadcrumb( %}x{% endcomponent breadcrumb %}\n",
+            "themes/default/templates/components.html:1:26: error: ",
+        ),
+        (
+            "<p>Ingen komponenter</p>\n",
+            "Unknown component `breadcrumb`\n --> report.html:3:4",
+        ),
+        (
+            "{% component breadcrumb(current) %}{{ current }}{% endcomponent breadcrumb %}\n",
+            "themes/default/templates/report.html:3:4: error: Unknown argument(s) `reports`",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let bad = small_site(
+            &tmp.path().join(format!("bad-{i}")),
+            title,
+            &[(components, text)],
+        );
+        let run = evalpress(&bad, &["check"]);
+        let err = stderr(&run);
+        assert!(!run.status.success(), "{text}: {err}");
+        assert!(err.contains(wanted), "{text}: {err}");
+    }
 }
 
 const REPORT: &str = "---\ntitle: R\ndate: {date}\nvalues:\n  n:\n    data: t.csv\n    select: [Antal]\nkey_figures:\n  - { label: Antal, value: n }\n  - { label: Forkert, value: {wrong} }\n---\n\n```table\nlabel: tal\ndata: t.csv\n```\n";
