@@ -67,6 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rules: data.rules(),
         total_label: "I alt",
         hide: &[],
+        raw: None,
     };
     let t = Instant::now();
     let table = query.run(&data, &ctx).map_err(|d| format!("{d:?}"))?;

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Cell, ElementSnapshot, ReportSnapshot, State};
+use super::{Cell, CellSnapshot, ElementSnapshot, ReportSnapshot, State};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::literals::scan;
 use crate::model::Literal;
@@ -24,8 +24,40 @@ struct Place {
     name: String,
     /// "[=tabel-2/Hele landet/Påbegyndt]", or `None` for chart values, which have no inline form.
     bind: Option<String>,
-    /// Identifies the same cell in another build.
-    key: (String, String, String),
+}
+
+/// A published cell of a report: a cell of a data element, or a named value. Its [`Place`]
+/// is worded only for the few cells a literal matches.
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
+    Element(&'a ElementSnapshot, &'a CellSnapshot),
+    Value(&'a str),
+}
+
+impl<'a> Source<'a> {
+    /// Identifies the same cell in another build: (anchor, row, column) or ("", "", name).
+    fn key(self) -> (&'a str, &'a str, &'a str) {
+        match self {
+            Source::Element(e, c) => (&e.anchor, &c.row, &c.column),
+            Source::Value(name) => ("", "", name),
+        }
+    }
+
+    fn place(self) -> Place {
+        match self {
+            Source::Element(e, c) => Place {
+                name: format!("{}, {}, {}", e.label, c.row, c.column),
+                bind: (e.directive != "chart").then(|| {
+                    let row = c.row.split(", ").next().unwrap_or_default();
+                    format!("[={}/{row}/{}]", e.anchor, c.column)
+                }),
+            },
+            Source::Value(name) => Place {
+                name: format!("[={name}]"),
+                bind: Some(format!("[={name}]")),
+            },
+        }
+    }
 }
 
 /// The number of a published cell as prose would type it ("4,7" of "4,7 %"); `None` for
@@ -41,47 +73,33 @@ fn number(cell: &Cell) -> Option<String> {
     }
 }
 
-fn element_places(e: &ElementSnapshot) -> impl Iterator<Item = (Place, &Cell)> {
-    e.cells.iter().map(move |c| {
-        let bind = (e.directive != "chart").then(|| {
-            let row = c.row.split(", ").next().unwrap_or_default();
-            format!("[={}/{row}/{}]", e.anchor, c.column)
-        });
-        let place = Place {
-            name: format!("{}, {}, {}", e.label, c.row, c.column),
-            bind,
-            key: (e.anchor.clone(), c.row.clone(), c.column.clone()),
-        };
-        (place, &c.cell)
-    })
-}
-
-/// Every published place of a report with its cell, in reading order, values last. Only data
-/// elements count: the steps and counts of grid views have no inline form to bind to.
-fn places(r: &ReportSnapshot) -> Vec<(Place, &Cell)> {
-    let mut out: Vec<(Place, &Cell)> = r
+/// Every published cell of a report, in reading order, values last. Only data elements
+/// count: the steps and counts of grid views have no inline form to bind to.
+fn places(r: &ReportSnapshot) -> Vec<(Source<'_>, &Cell)> {
+    let mut out: Vec<(Source, &Cell)> = r
         .elements
         .iter()
         .filter(|e| crate::markdown::directives::runs_query(&e.directive))
-        .flat_map(element_places)
+        .flat_map(|e| {
+            e.cells
+                .iter()
+                .map(move |c| (Source::Element(e, c), &c.cell))
+        })
         .collect();
-    out.extend(r.values.iter().map(|(name, cell)| {
-        let place = Place {
-            name: format!("[={name}]"),
-            bind: Some(format!("[={name}]")),
-            key: (String::new(), String::new(), name.clone()),
-        };
-        (place, cell)
-    }));
+    out.extend(
+        r.values
+            .iter()
+            .map(|(name, cell)| (Source::Value(name), cell)),
+    );
     out
 }
 
-/// Published number -> the first place that publishes it.
-fn by_number(places: &[(Place, &Cell)]) -> BTreeMap<String, Place> {
+/// Published number -> the first cell that publishes it.
+fn by_number<'a>(places: &[(Source<'a>, &Cell)]) -> BTreeMap<String, Source<'a>> {
     let mut out = BTreeMap::new();
-    for (place, cell) in places {
+    for (source, cell) in places {
         if let Some(n) = number(cell) {
-            out.entry(n).or_insert_with(|| place.clone());
+            out.entry(n).or_insert(*source);
         }
     }
     out
@@ -131,18 +149,22 @@ pub fn check(
     before: Option<&ReportSnapshot>,
     words: &ProseWords,
 ) -> Vec<Diagnostic> {
+    let literals: Vec<&Literal> = literals
+        .iter()
+        .filter(|lit| !words.reference.contains(&lit.before) && words.distinctive(lit))
+        .collect();
+    if literals.is_empty() {
+        return Vec::new();
+    }
     let current = places(now);
     let published = by_number(&current);
     let old = before.map(places).unwrap_or_default();
     let previously = by_number(&old);
-    let now_at: BTreeMap<&(String, String, String), &Cell> =
-        current.iter().map(|(p, c)| (&p.key, *c)).collect();
+    let now_at: BTreeMap<(&str, &str, &str), &Cell> =
+        current.iter().map(|(s, c)| (s.key(), *c)).collect();
     let mut out = Vec::new();
     for lit in literals {
-        if words.reference.contains(&lit.before) || !words.distinctive(lit) {
-            continue;
-        }
-        if let Some(place) = published.get(&lit.text) {
+        if let Some(place) = published.get(&lit.text).map(|s| s.place()) {
             let help = match &place.bind {
                 Some(bind) => format!("bind it so the text follows the data: write `{bind}`"),
                 None => "bind it so the text follows the data: declare it under `values:` in the front matter and write `[=name]`".to_string(),
@@ -158,8 +180,10 @@ pub fn check(
                 )
                 .help(help),
             );
-        } else if let Some(place) = previously.get(&lit.text) {
-            let message = match now_at.get(&place.key) {
+        } else if let Some(source) = previously.get(&lit.text) {
+            let place = source.place();
+            let known = now_at.get(&source.key());
+            let message = match known {
                 Some(cell) => format!(
                     "the text says {}; the data now gives {} ({})",
                     lit.text, cell.text, place.name
@@ -170,7 +194,7 @@ pub fn check(
                 ),
             };
             let help = match &place.bind {
-                Some(bind) if now_at.contains_key(&place.key) => {
+                Some(bind) if known.is_some() => {
                     format!("correct the number, or bind it so it cannot go stale: `{bind}`")
                 }
                 _ => "correct or remove the number".to_string(),
@@ -183,7 +207,6 @@ pub fn check(
 
 #[cfg(test)]
 mod tests {
-    use super::super::CellSnapshot;
     use super::*;
     use crate::diagnostics::Pos;
 

@@ -29,6 +29,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rustc_hash::FxHashMap;
+
 use super::secondary::{self, State};
 use super::{Relation, audit};
 
@@ -233,7 +235,9 @@ fn atoms(dataset_rows: usize, sheets: &[Sheet]) -> Vec<u32> {
         for (&row, &g) in sheet.lineage.rows.iter().zip(&sheet.lineage.groups) {
             group[row as usize] = g;
         }
-        let mut ids: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+        // A hash map: this runs once per dataset row and publication. The numbering is by
+        // first row, so the map's order does not matter.
+        let mut ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
         for (a, g) in atom.iter_mut().zip(&group) {
             let next = ids.len() as u32;
             *a = *ids.entry((*a, *g)).or_insert(next);

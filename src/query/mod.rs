@@ -91,6 +91,9 @@ pub struct Context<'a> {
     /// Cells (row, column of the raw grid) to hide besides the table's own suppression: what
     /// coordination with the dataset's other publications asks for.
     pub hide: &'a [(usize, usize)],
+    /// The query's raw grid over this dataset, when coordination made it already
+    /// ([`Query::survey`]): running the query then only publishes it.
+    pub raw: Option<&'a Grid>,
 }
 
 /// A query spec with the place it was written.
@@ -168,21 +171,22 @@ impl Query {
 
     /// Runs the query over `data` (the dataset `data()` names).
     pub fn run(&self, data: &Sealed, ctx: &Context) -> Result<Published, Vec<Diagnostic>> {
-        let (grid, _) = self.grid(data, ctx, false)?;
+        let grid = match ctx.raw {
+            Some(raw) => raw.clone(),
+            None => self.grid(data, ctx, false)?.0,
+        };
         let mut published = disclosure::publish_hiding(grid, &ctx.rules, ctx.hide);
         finish::finish(&mut published, &self.spec, &self.here, ctx.total_label)?;
         Ok(published)
     }
 
     /// The query's grid under its own disclosure control, with the dataset rows each cell
-    /// adds up: what coordinating it with the dataset's other publications needs.
-    pub fn survey(&self, data: &Sealed, ctx: &Context) -> Result<Sheet, Vec<Diagnostic>> {
+    /// adds up: what coordinating it with the dataset's other publications needs; and the raw
+    /// grid, which [`Query::run`] can publish later without computing it again.
+    pub fn survey(&self, data: &Sealed, ctx: &Context) -> Result<(Sheet, Grid), Vec<Diagnostic>> {
         let (grid, lineage) = self.grid(data, ctx, true)?;
-        Ok(disclosure::survey(
-            &grid,
-            lineage.unwrap_or_default(),
-            &ctx.rules,
-        ))
+        let sheet = disclosure::survey(&grid, lineage.unwrap_or_default(), &ctx.rules);
+        Ok((sheet, grid))
     }
 
     /// The published table and the raw values of the cells it hides, for the output audit

@@ -55,6 +55,7 @@ fn try_run(rows: &[Row], spec: &str) -> Result<Published, Vec<Diagnostic>> {
         rules: data.rules(),
         total_label: "I alt",
         hide: &[],
+        raw: None,
     };
     q.run(&data, &ctx)
 }

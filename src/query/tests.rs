@@ -27,6 +27,7 @@ fn run(spec: &str) -> Result<Published, Vec<Diagnostic>> {
         rules: data.rules(),
         total_label: "I alt",
         hide: &[],
+        raw: None,
     };
     q.run(&data, &ctx)
 }
@@ -208,6 +209,7 @@ fn an_inline_value_is_one_cell() {
         rules: Rules::default(),
         total_label: "I alt",
         hide: &[],
+        raw: None,
     };
     let (t, col) = q.run_value(&data, &ctx).unwrap();
     assert_eq!(t.single(col), Some(CellView::Integer(158)));
@@ -237,6 +239,7 @@ fn the_rules_only_tighten() {
         rules: data.rules().strictest(strict),
         total_label: "I alt",
         hide: &[],
+        raw: None,
     };
     let t = q.run(&data, &ctx).unwrap();
     assert_eq!(t.threshold(), 10);

@@ -15,24 +15,34 @@ use rayon::prelude::*;
 
 use super::{Site, chart_spec, is_data, report_rules};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::disclosure::{self, Rules, TooLarge};
+use crate::disclosure::{self, Grid, Rules, TooLarge};
 use crate::locale::Locale;
 use crate::model::{Node, ParsedReport};
 use crate::query::{Context, Query};
 
-/// The cells (row, column of the raw grid) each publication hides, by report and key.
+/// The cells (row, column of the raw grid) each coordinated publication hides, and its raw
+/// grid, by report and key.
 #[derive(Debug, Default)]
 pub struct Hiding {
-    cells: BTreeMap<(PathBuf, String), Vec<(usize, usize)>>,
+    cells: BTreeMap<(PathBuf, String), Coordinated>,
+}
+
+/// One coordinated publication: what it hides, and the raw grid its query gave, so that the
+/// tables stage publishes it without running the query again.
+#[derive(Debug)]
+struct Coordinated {
+    hide: Vec<(usize, usize)>,
+    raw: Grid,
 }
 
 impl Hiding {
-    /// What the publication `key` of the report in `source` hides; nothing when it was not
-    /// coordinated.
-    pub fn get(&self, source: &Path, key: &str) -> &[(usize, usize)] {
-        self.cells
-            .get(&(source.to_path_buf(), key.to_string()))
-            .map_or(&[], Vec::as_slice)
+    /// What the publication `key` of the report in `source` hides (nothing when it was not
+    /// coordinated), and its raw grid when coordination made it.
+    pub fn get(&self, source: &Path, key: &str) -> (&[(usize, usize)], Option<&Grid>) {
+        match self.cells.get(&(source.to_path_buf(), key.to_string())) {
+            Some(c) => (&c.hide, Some(&c.raw)),
+            None => (&[], None),
+        }
     }
 }
 
@@ -75,7 +85,7 @@ pub fn coordinate<'a>(
     // Datasets are independent of each other: each is coordinated on its own thread.
     let shared: Vec<(&str, Vec<&Publication>)> =
         by_data.into_iter().filter(|(_, p)| p.len() > 1).collect();
-    let done: Vec<Coordinated> = shared
+    let done: Vec<OfDataset> = shared
         .into_par_iter()
         .filter_map(|(name, pubs)| Some(coordinate_one(site.store.find(name)?, &pubs)))
         .collect();
@@ -88,33 +98,36 @@ pub fn coordinate<'a>(
     (hiding, diags)
 }
 
-/// The cells each publication of one dataset hides, and the warning when the dataset is too
-/// large for the joint check.
-type Coordinated = (
-    Vec<((PathBuf, String), Vec<(usize, usize)>)>,
-    Option<Diagnostic>,
-);
+/// What each publication of one dataset hides, and the warning when the dataset is too large
+/// for the joint check.
+type OfDataset = (Vec<((PathBuf, String), Coordinated)>, Option<Diagnostic>);
 
 /// Coordinates the publications `pubs` of the dataset `data`.
-fn coordinate_one(data: &crate::query::Sealed, pubs: &[&Publication]) -> Coordinated {
+fn coordinate_one(data: &crate::query::Sealed, pubs: &[&Publication]) -> OfDataset {
     let mut keys = Vec::new();
     let mut sheets = Vec::new();
+    let mut grids = Vec::new();
     for p in pubs {
         let ctx = Context {
             rules: p.rules.strictest(data.rules()),
             total_label: &p.total,
             hide: &[],
+            raw: None,
         };
-        if let Ok(sheet) = p.query.survey(data, &ctx) {
+        if let Ok((sheet, grid)) = p.query.survey(data, &ctx) {
             keys.push((p.report.clone(), p.key.clone()));
             sheets.push(sheet);
+            grids.push(grid);
         }
     }
     match disclosure::coordinate(data.row_count(), &mut sheets) {
-        Ok(()) => (
-            keys.into_iter().zip(&sheets).map(|(k, s)| (k, s.hidden())).collect(),
-            None,
-        ),
+        Ok(()) => {
+            let done = sheets.iter().zip(grids).map(|(s, raw)| Coordinated {
+                hide: s.hidden(),
+                raw,
+            });
+            (keys.into_iter().zip(done).collect(), None)
+        }
         Err(TooLarge(atoms)) => (Vec::new(), Some(
             Diagnostic::warning(data.path(), Pos::FILE, format!(
                 "disclosure control could not check the {} publications of this file together: they split it into {atoms} parts (at most {} are checked)",
@@ -164,7 +177,8 @@ pub fn audit<'a>(
             let ctx = Context {
                 rules: p.rules.strictest(data.rules()),
                 total_label: &p.total,
-                hide: hiding.get(&p.report, &p.key),
+                hide: hiding.get(&p.report, &p.key).0,
+                raw: None,
             };
             let Ok((t, exposed)) = p.query.audit(data, &ctx) else {
                 continue;

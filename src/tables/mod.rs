@@ -213,10 +213,12 @@ impl Env<'_> {
         let data = self.store.get(query.data()).map_err(|(message, help)| {
             vec![Diagnostic::error(file, query.data_pos(), message).help(help)]
         })?;
+        let (hide, raw) = self.hiding.get(self.source, key);
         let ctx = Context {
             rules: self.rules.strictest(data.rules()),
             total_label: self.words.total,
-            hide: self.hiding.get(self.source, key),
+            hide,
+            raw,
         };
         Ok((run(data, &ctx)?, data))
     }
