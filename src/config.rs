@@ -50,6 +50,70 @@ pub struct Config {
     /// How CSV downloads are written; default: by each report's locale (`excel-da` for Danish).
     #[serde(default)]
     pub downloads: DownloadSpec,
+    /// The search page and its index (`search:`): `true` (the default), `false`, or
+    /// `{pagefind: PATH}` naming the Pagefind binary.
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+/// `search:` in the config: whether the site has a search page and index, and where the
+/// Pagefind binary is when it is not found the usual way (see [`crate::search`]).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SearchConfig {
+    pub enabled: bool,
+    /// The Pagefind binary, relative to the site root.
+    pub pagefind: Option<std::path::PathBuf>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            pagefind: None,
+        }
+    }
+}
+
+/// The map form of `search:`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchOptions {
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default)]
+    pagefind: Option<std::path::PathBuf>,
+}
+
+impl<'de> Deserialize<'de> for SearchConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SearchConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "`true`, `false` or a map such as `{pagefind: node_modules/.bin/pagefind}`",
+                )
+            }
+            fn visit_bool<E: serde::de::Error>(self, enabled: bool) -> Result<SearchConfig, E> {
+                Ok(SearchConfig {
+                    enabled,
+                    pagefind: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SearchConfig, A::Error> {
+                let o =
+                    SearchOptions::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(SearchConfig {
+                    enabled: o.enabled,
+                    pagefind: o.pagefind,
+                })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// How headings and numbered elements are numbered; a report may override either field.
@@ -236,6 +300,17 @@ impl Config {
                         .help("use a path inside the site such as /tilgaengelighedserklaering/ or an https:// address"),
                 );
             }
+        }
+        if self
+            .search
+            .pagefind
+            .as_ref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            problems.push(
+                Diagnostic::error(file, at("search"), "`search: {pagefind: ...}` names no file")
+                    .help("write the path of the Pagefind binary relative to the site root, e.g. `node_modules/.bin/pagefind`, or leave `pagefind` out to have it looked for"),
+            );
         }
         if self.theme.is_empty() || self.theme.contains(['/', '\\', '.']) {
             problems.push(
@@ -456,5 +531,37 @@ mod tests {
         assert_eq!(e[0].line, 2);
         let e = parse("title: T\nnumbering:\n  elements: book\n").unwrap_err();
         assert_eq!(e[0].line, 3, "{}", e[0]);
+    }
+
+    #[test]
+    fn search_is_on_off_or_names_the_binary() {
+        assert_eq!(parse("title: T\n").unwrap().search, SearchConfig::default());
+        assert!(!parse("title: T\nsearch: false\n").unwrap().search.enabled);
+        let c = parse("title: T\nsearch: {pagefind: bin/pagefind}\n").unwrap();
+        assert!(c.search.enabled);
+        assert_eq!(
+            c.search.pagefind.as_deref(),
+            Some(Path::new("bin/pagefind"))
+        );
+        let c = parse("title: T\nsearch:\n  enabled: false\n").unwrap();
+        assert!(!c.search.enabled);
+        for (bad, line) in [
+            ("title: T\nsearch: maybe\n", 2),
+            ("title: T\nsearch: [pagefind]\n", 2),
+            ("title: T\nsearch:\n  pagefnid: x\n", 3),
+            ("title: T\nsearch:\n  enabled: 1\n", 3),
+            ("title: T\nsearch: {pagefind: \"\"}\n", 2),
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e[0].line, line, "{bad}: {}", e[0]);
+            assert!(e[0].col > 0, "{bad}: {}", e[0]);
+            assert!(!e[0].help.is_empty(), "{bad}: {}", e[0]);
+        }
+        let e = parse("title: T\nsearch: maybe\n").unwrap_err();
+        assert!(
+            e[0].message.contains("`true`, `false` or a map"),
+            "{}",
+            e[0]
+        );
     }
 }

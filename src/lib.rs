@@ -17,6 +17,7 @@
 //! | [`charts`] | chart spec + disclosure-controlled data -> accessible SVG, description, data table (drawn for the `tables` stage) |
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
+//! | [`search`] | rendered report pages -> a static full-text index (Pagefind) for the search page |
 //! | [`incremental`] | the previous build's manifest -> only changed files are written |
 //! | [`output`] | files -> the published folder, swapped in atomically or updated through a journal |
 //! | [`serve`] | site root -> a live preview on loopback: rebuilt on every change, the browser reloaded |
@@ -50,6 +51,7 @@ pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod summary;
 pub mod tables;
@@ -128,7 +130,7 @@ pub struct Outcome {
     pub published: Vec<PublishedReport>,
 }
 
-/// A report of the built site: what `pdf` prints.
+/// A report of the built site: what search indexes and `pdf` prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedReport {
     pub slug: String,
@@ -292,6 +294,12 @@ fn run(
         return None;
     }
 
+    // search (see [`search`]): Pagefind is looked for before rendering, so the search page
+    // knows whether it will have an index
+    let (indexer, warning) = search::prepare(root, &config.search, opts.write);
+    diags.extend(warning);
+    let published = published(&reports);
+
     progress(Progress::Rendering);
     let input = render::SiteInput {
         config: &config,
@@ -303,11 +311,25 @@ fn run(
         key_figures: &key_figures,
         store: &store,
         catalog: &catalog,
+        search: search::page_state(&indexer, &published),
     };
-    let files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
+    let mut files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
         .map_err(|d| diags.extend(d))
         .ok()?;
-    outcome.published = published(&reports);
+    // search: the index of the rendered report pages joins the output files
+    let cache = (!opts.no_cache).then(|| root.join(search::CACHE_DIR));
+    files.extend(
+        search::index(
+            &indexer,
+            &files,
+            &published,
+            &config.locale,
+            cache.as_deref(),
+        )
+        .map_err(|d| diags.push(d))
+        .ok()?,
+    );
+    outcome.published = published;
     diags.extend(output::check_collisions(&files));
     Some(Built { files })
 }

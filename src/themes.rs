@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     theme_file!("templates", "programme.html"),
     theme_file!("templates", "datasets.html"),
     theme_file!("templates", "components.html"),
+    theme_file!("templates", "search.html"),
 ];
 
 const LOCALES: &[(&str, &str)] = &[
@@ -49,6 +50,11 @@ const STATIC: &[(&str, &[u8], &str)] = &[
         "print.css",
         include_bytes!("../themes/default/static/print.css"),
         "themes/default/static/print.css",
+    ),
+    (
+        "search.js",
+        include_bytes!("../themes/default/static/search.js"),
+        "themes/default/static/search.js",
     ),
     (
         "fonts/IBMPlexSans-Regular.ttf",

@@ -107,7 +107,11 @@ fn assert_no_dangers(out: &Path) {
     );
     let mut problems = Vec::new();
     for page in pages {
-        let html = fs::read_to_string(&page).unwrap();
+        let mut html = fs::read_to_string(&page).unwrap();
+        // the search page may load the theme's search script, and nothing else
+        if page.strip_prefix(out).unwrap() == Path::new("soeg/index.html") {
+            html = common::scan::without_search_script(&html).unwrap_or_else(|p| p);
+        }
         for d in dangers(&html) {
             problems.push(format!(
                 "{}: {d}",

@@ -306,8 +306,8 @@ fn every_page_has_a_title_a_description_and_a_language() {
             "{name}: the accessibility statement in the footer"
         );
     }
-    // index, 404, six reports and pages, the programme page, the datasets page
-    assert_eq!(pages, 10);
+    // index, 404, six reports and pages, the programme page, the datasets page, the search page
+    assert_eq!(pages, 11);
 }
 
 /// The trail of a page's breadcrumb: (text, link) per step, `None` for the current page.

@@ -102,6 +102,8 @@ struct SiteView<'a> {
     /// The page listing every dataset.
     datasets_url: String,
     build_date: Option<String>,
+    /// The search page, linked from every page's header; none with `search: false`.
+    search_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +156,8 @@ pub struct SiteInput<'a> {
     pub key_figures: &'a [Vec<KeyFigure>],
     pub store: &'a Store,
     pub catalog: &'a Catalog,
+    /// The search page: `None` for none (`search: false`), else whether it has an index to load.
+    pub search: Option<bool>,
 }
 
 /// Renders every page of the site. Reports are rendered in parallel; order is kept.
@@ -275,6 +279,9 @@ fn site_view<'a>(site: &SiteInput<'a>, base: &str) -> SiteView<'a> {
             .collect(),
         datasets_url: format!("{base}{DATA_FOLDER}/"),
         build_date: site.build_date.clone(),
+        search_url: site
+            .search
+            .map(|_| format!("{base}{}", crate::search::PAGE_URL)),
     }
 }
 
@@ -377,9 +384,12 @@ impl Pages<'_, '_> {
         ctx.insert("intro_html", &intro);
         ctx.insert("reports", &listed);
         ctx.insert("groups", &groups);
+        ctx.insert("search_ready", &(site.search == Some(true)));
         let index_source = PathBuf::from("content/_index.md");
+        let search = site.search.map(|_| ("search.html", crate::search::PAGE));
         [("index.html", "index.html"), ("404.html", "404.html")]
             .into_iter()
+            .chain(search)
             .map(|(template, path)| {
                 render_page(self.templates, template, &ctx, path, &index_source)
             })

@@ -4,8 +4,8 @@
 //! Input: a page as built (byte-identical to `evalpress build`), the current build generation and
 //! the diagnostics of the last build when it failed. Output: the page as the preview server sends
 //! it. The script long-polls [`EVENTS_PATH`] and reloads the page when the generation changes.
-//! This is the only script evalpress ever sends, and only from `serve`: it must never reach the
-//! built files. Every diagnostic is HTML-escaped before it enters the overlay.
+//! Besides the search page's own `static/search.js`, this is the only script evalpress ever
+//! sends, and only from `serve`: it must never reach the built files. Every diagnostic is HTML-escaped before it enters the overlay.
 
 use pulldown_cmark_escape::escape_html;
 

@@ -8,6 +8,10 @@
 //!   (they can smuggle HTML in, or rewrite a link into `javascript:` after the page loaded);
 //! * XML files (the sitemap): no `<script` and no `javascript:`.
 //!
+//! The one exception is the search page (`soeg/index.html`), which may load the theme's own
+//! search script, and nothing else: exactly `<script type="module" src="…static/search.js"></script>`
+//! with no content, once (see [`without_search_script`]).
+//!
 //! Pages are parsed with `scraper` (html5ever), as a browser would, so markup that only looks
 //! harmless as text is still found. Used by `tests/robustness.rs` on the example site and on the
 //! hostile fixture sites; any test that builds a site can call [`scan_site`].
@@ -59,6 +63,13 @@ pub fn scan_site(dir: &Path) -> Vec<String> {
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
         let found = match ext.as_str() {
+            "html" | "htm" if rel == "soeg/index.html" => {
+                pages += 1;
+                match without_search_script(&read(path)) {
+                    Ok(rest) => scan_markup(&rest, false),
+                    Err(problem) => vec![problem],
+                }
+            }
             "html" | "htm" => {
                 pages += 1;
                 scan_markup(&read(path), false)
@@ -73,6 +84,31 @@ pub fn scan_site(dir: &Path) -> Vec<String> {
         problems.push(format!("{}: no HTML page found", dir.display()));
     }
     problems
+}
+
+/// The search page without its one allowed script element, or why the page is refused.
+pub fn without_search_script(text: &str) -> Result<String, String> {
+    let lower = text.to_ascii_lowercase();
+    let start = lower
+        .find("<script")
+        .ok_or("the search page has no search script")?;
+    let end = lower[start..]
+        .find("</script>")
+        .map(|e| start + e + "</script>".len())
+        .ok_or("the search script is not closed")?;
+    let tag = &text[start..end];
+    let src = tag
+        .strip_prefix("<script type=\"module\" src=\"")
+        .and_then(|t| t.strip_suffix("\"></script>"));
+    let allowed = src.is_some_and(|src| {
+        src.starts_with('/')
+            && src.ends_with("static/search.js")
+            && !src.contains(['"', '<', '>', '\'', ':'])
+    });
+    if !allowed {
+        return Err(format!("the search page loads an unexpected script: {tag}"));
+    }
+    Ok(format!("{}{}", &text[..start], &text[end..]))
 }
 
 fn read(path: &Path) -> String {

@@ -4,7 +4,8 @@
 //   node screenshot.mjs <dir> <outdir> [page ...]
 //
 // Pages are paths inside the site such as `/`, `my-report/` or `404.html`. Default: the site index
-// and the first report page (the first `<dir>/*/index.html`, in name order, outside `static/`).
+// and the first report page (the first `<dir>/*/index.html`, in name order, outside `static/`), and
+// the search page when there is one.
 // For each page, a full-page desktop shot (1280 px wide) `<name>.png` and a phone-width shot
 // (320 px, the narrowest width WCAG 1.4.10 asks pages to reflow to) `<name>-mobile.png` are written.
 // Exit non-zero when a page fails, the browser won't start, or a page is wider than the phone viewport
@@ -28,6 +29,7 @@ function defaultPages(dir) {
       }
     });
   if (report) pages.push(`/${report}/`);
+  if (statSync(path.join(dir, 'soeg', 'index.html'), { throwIfNoEntry: false })?.isFile()) pages.push('/soeg/');
   return pages;
 }
 
