@@ -251,10 +251,14 @@ def write_hugo(root, name, with_csv):
     return hugo
 
 
+# search: false keeps Pagefind out of evalpress's timings; `search_time` times it on its own.
+CONFIG = "title: Benchmark\nlocale: da\nsearch: false\n"
+
+
 def write_evalpress(root, name):
     ev = root / name
     (ev / "content").mkdir(parents=True)
-    (ev / "evalpress.yaml").write_text("title: Benchmark\nlocale: da\n", encoding="utf-8")
+    (ev / "evalpress.yaml").write_text(CONFIG, encoding="utf-8")
     return ev
 
 
@@ -263,6 +267,8 @@ def generate(n, root):
     features, Hugo plain and Hugo reading the same CSV extracts for a table."""
     stamp = root / ".complete"
     if stamp.exists():
+        for name in ("evalpress", "evalpress-data"):  # sites generated before search: false
+            (root / name / "evalpress.yaml").write_text(CONFIG, encoding="utf-8")
         return
     shutil.rmtree(root, ignore_errors=True)
     ev, evd = write_evalpress(root, "evalpress"), write_evalpress(root, "evalpress-data")
@@ -363,6 +369,11 @@ def main():
         rows.append(measure_size(n, root, runs, hugo))
         rows[-1]["gen"] = time.perf_counter() - started
     print_tables(rows, runs, sizes)
+    pagefind = pagefind_binary()
+    if pagefind:
+        print()
+        for n in sizes:
+            print(f"search index (Pagefind) {n:,} reports: {search_time(pagefind, WORK / f'site-{n}'):.2f} s")
     if not args.smoke:
         print()
         for example, what in (("query_bench", "CSV load + pivot query, one core"),
@@ -370,6 +381,28 @@ def main():
             out = subprocess.run(["cargo", "run", "--quiet", "--release", "--example", example],
                                  cwd=REPO, check=True, capture_output=True, text=True).stdout
             print(f"{what}: {out.strip().splitlines()[-1]}")
+
+
+def pagefind_binary():
+    """The Pagefind binary evalpress would use for this repository (EVALPRESS_PAGEFIND, the
+    repository's node_modules, PATH), or None."""
+    named = os.environ.get("EVALPRESS_PAGEFIND")
+    local = REPO / "node_modules" / ".bin" / "pagefind"
+    for candidate in (named, local, shutil.which("pagefind"), shutil.which("pagefind_extended")):
+        if candidate and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+def search_time(pagefind, root):
+    """Seconds Pagefind takes to index the built plain site (its report pages carry
+    data-pagefind-body, so only they are indexed, as in an evalpress build), one run."""
+    site, bundle = root / "out-evalpress", root / "pagefind-bundle"
+    shutil.rmtree(bundle, ignore_errors=True)
+    seconds, _ = run([pagefind, "--site", str(site), "--output-path", str(bundle),
+                      "--force-language", "da", "--silent"])
+    shutil.rmtree(bundle, ignore_errors=True)
+    return seconds
 
 
 def toggler(path, make):

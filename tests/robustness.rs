@@ -68,7 +68,7 @@ fn alias_bombs_are_refused_in_front_matter_and_config() {
             &index(""),
             &[("evalpress.yaml", &format!("title: T\n{}", alias_bomb()))]
         )[0],
-        "evalpress.yaml:2:1: error: unknown field `a0`, expected one of title, locale, base_url, theme, numbering, disclosure, raw_html, footer, description, programmes, data, format, downloads"
+        "evalpress.yaml:2:1: error: unknown field `a0`, expected one of title, locale, base_url, theme, numbering, disclosure, raw_html, footer, description, programmes, data, format, downloads, search"
     );
 
     // Where a field takes a list, aliases are limited in number and in the text they add up to.

@@ -431,6 +431,27 @@ fn a_missing_binary_builds_the_site_with_one_warning_and_a_page_that_says_so() {
 }
 
 #[test]
+fn evalpress_pagefind_off_builds_without_an_index_and_without_a_warning() {
+    let site = tempfile::tempdir().unwrap();
+    small_site(site.path(), "");
+    let out = site.path().join("public");
+    let run = evalpress_with(
+        site.path(),
+        &["build", "--strict", "--out", out.to_str().unwrap()],
+        Path::new("off"),
+    );
+    let err = stderr(&run);
+    assert!(run.status.success(), "{err}");
+    assert!(
+        !err.contains("warning:") && !err.contains("Pagefind"),
+        "{err}"
+    );
+    let page = common::html::page(&out, "soeg");
+    assert!(text(element(&page, "#search-status")).contains("ikke tilgængelig"));
+    assert!(!out.join("pagefind").exists());
+}
+
+#[test]
 fn a_failing_binary_is_an_error_with_its_output_and_leaves_the_old_site() {
     let site = tempfile::tempdir().unwrap();
     small_site(site.path(), "search: false\n");
@@ -513,10 +534,14 @@ fn the_scanner_allows_only_the_theme_search_script_on_the_search_page() {
         "<script type=\"module\" src=\"https://evil.example/static/search.js\"></script>",
         "<script type=\"module\" src=\"/static/search.js\">alert(1)</script>",
         "<script type=\"module\" src=\"/static/other.js\"></script>",
-        "<p>no script</p>",
     ] {
         assert!(without_search_script(bad).is_err(), "{bad}");
     }
+    // the page of a build without an index loads nothing, and passes as it is
+    assert_eq!(
+        without_search_script("<p>no script</p>").unwrap(),
+        "<p>no script</p>"
+    );
     // a second script on the page is still found by the ordinary scan of the rest
     let two = format!("{ok}<script src=\"/x.js\"></script>");
     let rest = without_search_script(&two).unwrap();

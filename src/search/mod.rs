@@ -33,8 +33,13 @@ pub const PAGE_URL: &str = "soeg/";
 /// The folder of the index and its scripts, under the output folder.
 pub const BUNDLE_DIR: &str = "pagefind";
 
-/// The environment variable that names the Pagefind binary to use.
+/// The environment variable that names the Pagefind binary to use; [`BINARY_OFF`] there builds
+/// without the index and without the missing-binary warning.
 pub const BINARY_ENV: &str = "EVALPRESS_PAGEFIND";
+
+/// `EVALPRESS_PAGEFIND=off`: no index in this build, on purpose (the search page says search is
+/// not available). For test suites and CI jobs that build many sites and need no search.
+pub const BINARY_OFF: &str = "off";
 
 /// Names tried on `PATH`, in order, after the site's own `node_modules/.bin/pagefind`.
 pub const BINARY_NAMES: &[&str] = &["pagefind", "pagefind_extended"];
@@ -74,6 +79,9 @@ pub fn prepare(root: &Path, config: &SearchConfig, write: bool) -> (Indexer, Opt
         return (Indexer::Unavailable, None);
     }
     let env = std::env::var_os(BINARY_ENV);
+    if env.as_deref() == Some(std::ffi::OsStr::new(BINARY_OFF)) {
+        return (Indexer::Unavailable, None);
+    }
     match locate(root, config, env, std::env::var_os("PATH")) {
         // absolute, as Pagefind runs in its own temporary folder
         Ok(binary) => (
