@@ -294,8 +294,7 @@ fn run(
         return None;
     }
 
-    // search (see [`search`]): Pagefind is looked for before rendering, so the search page
-    // knows whether it will have an index
+    // search (see [`search`]): Pagefind is looked for first, for the search page to know
     let (indexer, warning) = search::prepare(root, &config.search, opts.write);
     diags.extend(warning);
     let published = published(&reports);
@@ -317,18 +316,9 @@ fn run(
         .map_err(|d| diags.extend(d))
         .ok()?;
     // search: the index of the rendered report pages joins the output files
-    let cache = (!opts.no_cache).then(|| root.join(search::CACHE_DIR));
-    files.extend(
-        search::index(
-            &indexer,
-            &files,
-            &published,
-            &config.locale,
-            cache.as_deref(),
-        )
-        .map_err(|d| diags.push(d))
-        .ok()?,
-    );
+    let cache = (root.as_path(), !opts.no_cache);
+    let index = search::index(&indexer, &files, &published, &config.locale, cache);
+    files.extend(index.map_err(|d| diags.push(d)).ok()?);
     outcome.published = published;
     diags.extend(output::check_collisions(&files));
     Some(Built { files })

@@ -6,7 +6,8 @@
 //!
 //! The tests that read a real index need the Pagefind binary (found as evalpress finds it, from
 //! the repository root: `npm ci --ignore-scripts` there installs it); without it they print why
-//! they are skipped and pass. The others use no Pagefind or a stand-in script.
+//! they are skipped and pass (except under `CI`, where `.ci/run` installs it, so they fail). The
+//! others use no Pagefind or a stand-in script.
 
 mod common;
 
@@ -32,6 +33,13 @@ fn pagefind(test: &str) -> Option<PathBuf> {
     );
     match found {
         Ok(binary) => Some(std::path::absolute(binary).unwrap()),
+        // CI installs Pagefind (`.ci/run`): there a missing binary is a failure, not a skip
+        Err(why) if std::env::var_os("CI").is_some() => {
+            panic!(
+                "{test}: no Pagefind binary in CI: {} ({})",
+                why.message, why.help
+            )
+        }
         Err(why) => {
             println!(
                 "{test}: skipped, no Pagefind binary: {} ({})",

@@ -184,22 +184,29 @@ fn pages(published: &[PublishedReport]) -> Vec<Page> {
 pub fn page_state(indexer: &Indexer, published: &[PublishedReport]) -> Option<bool> {
     indexer
         .has_page()
-        .then(|| matches!(indexer, Indexer::Pagefind(_)) && !published.is_empty())
+        .then_some(matches!(indexer, Indexer::Pagefind(_)) && !published.is_empty())
 }
 
 /// The index of the `published` reports' pages (found among `files`), as output files under
 /// `pagefind/`, sorted by path; nothing when there is no report or no binary. `language` is the
-/// site's locale: every report goes into one index with that language's stemming. `cache` is
-/// the folder where the previous index is kept for reuse (`None`: always run Pagefind, keep
-/// nothing).
+/// site's locale: every report goes into one index with that language's stemming. The index is
+/// kept for the next build in [`CACHE_DIR`] under the site `root`; with `reuse` false
+/// (`--no-cache`) the kept index is not read and Pagefind always runs.
 pub fn index(
     indexer: &Indexer,
     files: &[OutputFile],
     published: &[PublishedReport],
     language: &str,
-    cache: Option<&Path>,
+    (root, reuse): (&Path, bool),
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    index_pages(indexer, files, &pages(published), language, cache)
+    let cache = root.join(CACHE_DIR);
+    index_pages(
+        indexer,
+        files,
+        &pages(published),
+        language,
+        Some((&cache, reuse)),
+    )
 }
 
 /// [`index`] of the given pages.
@@ -208,7 +215,7 @@ fn index_pages(
     files: &[OutputFile],
     pages: &[Page],
     language: &str,
-    cache: Option<&Path>,
+    cache: Option<(&Path, bool)>,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let Indexer::Pagefind(binary) = indexer else {
         return Ok(Vec::new());
@@ -218,11 +225,12 @@ fn index_pages(
     }
     let inputs = inputs(files, pages)?;
     let key = reuse::key(binary, language, &inputs);
-    if let Some(bundle) = cache.and_then(|dir| reuse::load(dir, key)) {
+    let kept = cache.filter(|(_, reuse)| *reuse);
+    if let Some(bundle) = kept.and_then(|(dir, _)| reuse::load(dir, key)) {
         return Ok(as_output(bundle));
     }
     let bundle = pagefind::run(binary, language, &inputs)?;
-    if let Some(dir) = cache {
+    if let Some((dir, _)) = cache {
         // A cache that cannot be written only makes the next build run Pagefind again.
         let _ = reuse::store(dir, key, &bundle);
     }

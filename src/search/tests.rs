@@ -223,8 +223,8 @@ fn unchanged_pages_reuse_the_kept_index_and_an_edited_cache_is_not_trusted() {
     let runs = || fs::read_to_string(tmp.path().join("runs")).map_or(0, |r| r.lines().count());
     let files = vec![page("a/index.html", "<p>A</p>")];
     let pages = pages_of(&["a"]);
-    let first = index_pages(&indexer, &files, &pages, "da", Some(&cache)).unwrap();
-    let second = index_pages(&indexer, &files, &pages, "da", Some(&cache)).unwrap();
+    let first = index_pages(&indexer, &files, &pages, "da", Some((&cache, true))).unwrap();
+    let second = index_pages(&indexer, &files, &pages, "da", Some((&cache, true))).unwrap();
     assert_eq!(runs(), 1, "the second build reuses the index");
     let bytes = |b: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
         b.iter()
@@ -236,10 +236,10 @@ fn unchanged_pages_reuse_the_kept_index_and_an_edited_cache_is_not_trusted() {
     };
     assert_eq!(bytes(&first), bytes(&second));
     // another language or other page bytes run Pagefind again
-    index_pages(&indexer, &files, &pages, "en", Some(&cache)).unwrap();
+    index_pages(&indexer, &files, &pages, "en", Some((&cache, true))).unwrap();
     assert_eq!(runs(), 2);
     let edited = vec![page("a/index.html", "<p>A, rettet</p>")];
-    index_pages(&indexer, &edited, &pages, "da", Some(&cache)).unwrap();
+    index_pages(&indexer, &edited, &pages, "da", Some((&cache, true))).unwrap();
     assert_eq!(runs(), 3);
     // a kept file changed behind evalpress's back is not reused
     for entry in walkdir::WalkDir::new(&cache) {
@@ -248,10 +248,17 @@ fn unchanged_pages_reuse_the_kept_index_and_an_edited_cache_is_not_trusted() {
             fs::write(entry.path(), "tampered").unwrap();
         }
     }
-    let again = index_pages(&indexer, &files, &pages, "da", Some(&cache)).unwrap();
+    let again = index_pages(&indexer, &files, &pages, "da", Some((&cache, true))).unwrap();
     assert_eq!(runs(), 4);
     assert_eq!(bytes(&again), bytes(&first));
     // without a cache folder nothing is kept or reused
     index_pages(&indexer, &files, &pages, "da", None).unwrap();
     assert_eq!(runs(), 5);
+    // --no-cache: the kept index is not read, but the new one is kept
+    index_pages(&indexer, &files, &pages, "da", Some((&cache, false))).unwrap();
+    assert_eq!(runs(), 6);
+    fs::remove_dir_all(&cache).unwrap();
+    index_pages(&indexer, &files, &pages, "da", Some((&cache, false))).unwrap();
+    index_pages(&indexer, &files, &pages, "da", Some((&cache, true))).unwrap();
+    assert_eq!(runs(), 7);
 }
