@@ -336,7 +336,7 @@ fn check_prose(
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let dir = changes::store::state_dir(&opts.root, out);
-    let kept = changes::store::snapshots(&dir).unwrap_or_else(|why| {
+    let kept = changes::store::snapshots(&dir, snapshot).unwrap_or_else(|why| {
         diags.push(
             Diagnostic::warning(".evalpress", Pos::FILE, format!("the previous build's numbers cannot be read: {why}"))
                 .help("the next `evalpress build` starts the list of changes afresh (or delete .evalpress/changes/ in the site root)"),

@@ -86,10 +86,20 @@ pub fn prune(root: &Path) {
     }
 }
 
-/// The snapshots kept in `dir`: (the last published, the one before it). A file that is
-/// missing is `None`; one that cannot be read is an error naming it.
-pub fn snapshots(dir: &Path) -> Result<(Option<Snapshot>, Option<Snapshot>), String> {
-    Ok((read(&dir.join(CURRENT))?, read(&dir.join(PREVIOUS))?))
+/// The snapshots kept in `dir` that a build with the snapshot `new` needs: (the last
+/// published, the one before it). The one before is read only when the last has the same
+/// numbers as `new` (see [`baseline`]); the files can be large. A file that is missing is
+/// `None`; one that cannot be read is an error naming it.
+pub fn snapshots(
+    dir: &Path,
+    new: &Snapshot,
+) -> Result<(Option<Snapshot>, Option<Snapshot>), String> {
+    let current: Option<Snapshot> = read(&dir.join(CURRENT))?;
+    let previous = match &current {
+        Some(c) if c == new => read(&dir.join(PREVIOUS))?,
+        _ => None,
+    };
+    Ok((current, previous))
 }
 
 /// The snapshot the prose of `new` is checked against: the newest kept one with different
@@ -109,7 +119,7 @@ pub fn baseline<'a>(
 /// that is there, so `evalpress changes` still lists what the last data change did.
 pub fn record(dir: &Path, out: &Path, new: &Snapshot) -> Result<Diff, String> {
     // Unreadable snapshots were reported by the prose check; this build starts afresh.
-    let (current, previous) = snapshots(dir).unwrap_or_default();
+    let (current, previous) = snapshots(dir, new).unwrap_or_default();
     // With the same numbers as the last build, the diff is the one from the build before it;
     // when there is none, the last build itself is the baseline: nothing changed.
     let (older, rotate) = match current {
@@ -149,8 +159,10 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, String> {
         .map_err(|e| format!("{} is not a snapshot evalpress wrote: {e}", path.display()))
 }
 
+/// Compact JSON: a snapshot of a large site has millions of cells, and pretty-printing made
+/// the file several times larger (people read `changes.md` or `evalpress changes`).
 fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
-    let json = serde_json::to_string_pretty(value).map_err(|e| failed(path, e))?;
+    let json = serde_json::to_string(value).map_err(|e| failed(path, e))?;
     write_text(path, &(json + "\n"))
 }
 
@@ -240,7 +252,7 @@ mod tests {
         let again = record(&dir, &out, &two).unwrap();
         assert_eq!(again, second);
         assert_eq!(last_diff(&dir).unwrap(), Some(second));
-        let kept = snapshots(&dir).unwrap();
+        let kept = snapshots(&dir, &two).unwrap();
         assert_eq!(baseline(&kept, &two), Some(&one));
     }
 
@@ -248,7 +260,7 @@ mod tests {
     fn a_broken_state_file_is_named() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join(CURRENT), "{").unwrap();
-        let e = snapshots(tmp.path()).unwrap_err();
+        let e = snapshots(tmp.path(), &Snapshot::default()).unwrap_err();
         assert!(e.contains("current.json is not a snapshot"), "{e}");
     }
 }
