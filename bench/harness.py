@@ -262,11 +262,12 @@ def write_evalpress(root, name):
     return ev
 
 
-def generate(n, root):
+def generate(n, root, plain_only=False):
     """Writes, once per n, four sites of n reports under root: evalpress plain and with data
-    features, Hugo plain and Hugo reading the same CSV extracts for a table."""
-    stamp = root / ".complete"
-    if stamp.exists():
+    features, Hugo plain and Hugo reading the same CSV extracts for a table (with plain_only,
+    only the two plain sites: 10,000 extracts would be 2.8 GB)."""
+    stamp = root / (".complete-plain" if plain_only else ".complete")
+    if stamp.exists() or (root / ".complete").exists():
         for name in ("evalpress", "evalpress-data"):  # sites generated before search: false
             (root / name / "evalpress.yaml").write_text(CONFIG, encoding="utf-8")
         return
@@ -285,19 +286,21 @@ def generate(n, root):
         body = report_markdown(rng, i)
         front = f"---\ntitle: {title}\nkind: evaluering\ndate: {date}\n" \
             f"summary: Syntetisk rapport nummer {i}.\n---\n\n{opening}\n\n"
-        for site, extra in ((ev, ""), (evd, data_markdown(slug))):
+        for site, extra in ((ev, ""), (evd, data_markdown(slug)))[:1 if plain_only else 2]:
             folder = site / "content" / slug
             folder.mkdir()
             (folder / "index.md").write_text(front + body + extra, encoding="utf-8")
+        # Hugo gets the same prose; directives become plain Markdown it understands.
+        hugo_body = body.replace("```box\n", "> ").replace("\n---\n", "\n>\n").replace("```\n", "\n")
+        page = f'---\ntitle: "{title}"\ndate: {date}\n---\n\n{hugo_body}'
+        (hugo / "content" / "rapporter" / f"{slug}.md").write_text(page, encoding="utf-8")
+        if plain_only:
+            continue
         csv = extract_csv(rng)
         (evd / "data" / "bench" / f"{slug}.csv").write_text(csv, encoding="utf-8")
         (evd / "data" / "bench" / f"{slug}.yaml").write_text(SIDECAR, encoding="utf-8")
         (evd / "data" / "models" / "ratings" / f"{slug}.yaml").write_text(
             ratings_yaml(rng, i), encoding="utf-8")
-        # Hugo gets the same prose; directives become plain Markdown it understands.
-        hugo_body = body.replace("```box\n", "> ").replace("\n---\n", "\n>\n").replace("```\n", "\n")
-        page = f'---\ntitle: "{title}"\ndate: {date}\n---\n\n{hugo_body}'
-        (hugo / "content" / "rapporter" / f"{slug}.md").write_text(page, encoding="utf-8")
         bundle = hugod / "content" / "rapporter" / slug
         bundle.mkdir()
         (bundle / "index.md").write_text(page, encoding="utf-8")
@@ -354,6 +357,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement")
     parser.add_argument("--no-hugo", action="store_true", help="do not run Hugo beside evalpress")
     parser.add_argument("--smoke", action="store_true", help="N = 20, one run, no Hugo (for CI)")
+    parser.add_argument("--plain-only", action="store_true",
+                        help="only the plain Markdown sites (for 10,000 reports: peak memory, per-report time)")
     args = parser.parse_args()
     sizes = [20] if args.smoke else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.smoke else args.runs
@@ -365,8 +370,8 @@ def main():
     for n in sizes:
         root = WORK / f"site-{n}"
         started = time.perf_counter()
-        generate(n, root)
-        rows.append(measure_size(n, root, runs, hugo))
+        generate(n, root, args.plain_only)
+        rows.append(measure_size(n, root, runs, hugo, args.plain_only))
         rows[-1]["gen"] = time.perf_counter() - started
     print_tables(rows, runs, sizes)
     pagefind = pagefind_binary()
@@ -416,10 +421,11 @@ def toggler(path, make):
     return before
 
 
-def measure_size(n, root, runs, hugo):
+def measure_size(n, root, runs, hugo, plain_only=False):
     """Every measurement of one site size; returns a row of lists of seconds."""
     row = {"n": n}
-    for name, key in (("evalpress", "plain"), ("evalpress-data", "data")):
+    kinds = (("evalpress", "plain"), ("evalpress-data", "data"))[:1 if plain_only else 2]
+    for name, key in kinds:
         site, out = root / name, root / f"out-{name}"
         build = [str(BIN), "build", "--quiet", "--root", str(site), "--out", str(out)]
 
@@ -445,7 +451,7 @@ def measure_size(n, root, runs, hugo):
             row["serve"], row["reload"] = measure_serve(site, csv, original, changed, runs)
             csv.write_text(original, encoding="utf-8")
     if hugo:
-        for name, key in (("hugo", "hugo"), ("hugo-data", "hugo_data")):
+        for name, key in (("hugo", "hugo"), ("hugo-data", "hugo_data"))[:1 if plain_only else 2]:
             hout = root / f"out-{name}"
             hcmd = [str(hugo), "--quiet", "-s", str(root / name), "-d", str(hout)]
             row[key], row[key + "_mem"] = measure(
@@ -515,7 +521,7 @@ def print_tables(rows, runs, sizes):
           " Hugo " + HUGO_VERSION + " with CSV |"
           " ratio Hugo / evalpress |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
+    for r in (r for r in rows if "data" in r):
         med = statistics.median(r["data"])
         print(f"| {r['n']:,} | {fmt(r['data'])} | {med / r['n'] * 1000:.2f} ms"
               f" | {r['data_mem']:.0f} MB | {fmt(r['data_noop'])} | {fmt(r['csv'])}"
