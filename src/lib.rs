@@ -110,8 +110,9 @@ pub enum Progress {
 /// The progress callback; called from the build's worker threads too.
 pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Sync);
 
-/// The result of a build: every diagnostic, and what was produced when it succeeded.
-#[derive(Debug, Default)]
+/// The result of a build: every diagnostic, and what was produced when it succeeded. Kept in
+/// the cache, so that a build with nothing to do returns the previous one (see [`incremental`]).
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub reports: usize,
@@ -128,10 +129,14 @@ pub struct Outcome {
     pub rewritten: Vec<String>,
     /// The reports of the built site (not the plain `kind: side` pages), in source order.
     pub published: Vec<PublishedReport>,
+    /// Reports parsed, computed and rendered by this build.
+    pub rebuilt: usize,
+    /// Reports whose pages and results this build took from the previous one unchanged.
+    pub reused: usize,
 }
 
 /// A report of the built site: what search indexes and `pdf` prints.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PublishedReport {
     pub slug: String,
     pub title: String,
@@ -167,30 +172,98 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
         }
         lock => lock,
     };
+    let cache = opts
+        .write
+        .then(|| incremental::Cache::open(&opts.root, &out, !opts.no_cache));
+    // Scanned before any stage reads: an edit made during the build makes the next one run.
+    let inputs = cache
+        .as_ref()
+        .and_then(|c| incremental::scan(&opts.root, c.previous_inputs()));
+    let key = incremental::key(opts, &out);
+    if let (Some(cache), Some(inputs)) = (&cache, &inputs)
+        && let Some(previous) = unchanged(opts, &out, cache, key, inputs)
+    {
+        return previous;
+    }
     let result = run(opts, &out, progress, &mut outcome, &mut diags);
     if opts.strict {
         diags.make_strict();
     }
     if let Some(built) = result {
-        if !diags.has_errors() && opts.write {
+        if let Some(cache) = cache.filter(|_| !diags.has_errors()) {
             progress(Progress::Writing {
                 files: built.files.len(),
             });
-            let cache = incremental::Cache::open(&opts.root, &out, !opts.no_cache);
-            match output::publish(&out, &built.files, &cache.previous.manifest) {
-                Ok(published) => {
-                    outcome.rewritten = published.rewritten;
-                    // A state that cannot be saved only makes the next build write more.
-                    let _ = cache.save(published.manifest);
-                    outcome.changes = record_changes(opts, &out, &outcome.snapshot, &mut diags)
-                }
-                Err(d) => diags.push(d),
-            }
+            let last = (key, inputs);
+            publish(opts, &built, cache, last, &mut outcome, &mut diags);
+            return outcome;
         }
         outcome.files = built.files.len();
     }
     outcome.diagnostics = diags.into_sorted();
     outcome
+}
+
+/// The previous build's outcome, when nothing it depended on changed and its output is still
+/// as it left it: this build would publish the same bytes, so it writes nothing.
+fn unchanged(
+    opts: &BuildOptions,
+    out: &Path,
+    cache: &incremental::Cache,
+    key: digest::Digest,
+    inputs: &incremental::Inputs,
+) -> Option<Outcome> {
+    // Finishes an interrupted publish first; a refused folder is reported by the full build.
+    output::check_output_dir(&opts.root, out).ok()?;
+    let changes = changes::store::state_dir(&opts.root, out);
+    cache
+        .unchanged(key, inputs, &changes)
+        .map(|previous| Outcome {
+            out: out.to_path_buf(),
+            rewritten: Vec::new(),
+            rebuilt: 0,
+            reused: previous.reports,
+            ..previous.clone()
+        })
+}
+
+/// Publishes `built`, records its numbers, fills `outcome` and saves the state the next build
+/// starts from; `last` is this build's key and inputs.
+fn publish(
+    opts: &BuildOptions,
+    built: &Built,
+    cache: incremental::Cache,
+    (key, inputs): (digest::Digest, Option<incremental::Inputs>),
+    outcome: &mut Outcome,
+    diags: &mut Diagnostics,
+) {
+    let out = outcome.out.clone();
+    outcome.files = built.files.len();
+    let published = match output::publish(&out, &built.files, &cache.previous.manifest) {
+        Ok(published) => published,
+        Err(d) => {
+            diags.push(d);
+            outcome.diagnostics = std::mem::take(diags).into_sorted();
+            return;
+        }
+    };
+    outcome.rewritten = published.rewritten;
+    outcome.changes = record_changes(opts, &out, &outcome.snapshot, diags);
+    outcome.diagnostics = std::mem::take(diags).into_sorted();
+    // A build whose numbers could not be recorded is not repeated: the next one tries again.
+    let last = inputs
+        .filter(|_| outcome.changes.is_some())
+        .map(|inputs| incremental::LastBuild {
+            key,
+            inputs,
+            changes: incremental::folder_digest(&changes::store::state_dir(&opts.root, &out)),
+            outcome: Outcome {
+                rewritten: Vec::new(),
+                ..outcome.clone()
+            },
+        });
+    // A state that cannot be saved only makes the next build write more.
+    let _ = cache.save(published.manifest, last);
 }
 
 /// Keeps the snapshot of a published build and returns what changed; a failure to keep it is
@@ -288,6 +361,7 @@ fn run(
     let site_locale = locales.get(&config.locale);
     outcome.summary = summary::Summary::new(count_elements(&reports), site_locale);
     outcome.reports = reports.len();
+    outcome.rebuilt = reports.len();
     outcome.snapshot = snapshot;
 
     if diags.has_errors() || (opts.strict && diags.warning_count() > 0) {

@@ -7,11 +7,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::format::{NumberFormatter, UnitWords};
 use crate::locale::Locale;
 
 /// What a build made, and the words to say it in.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub reports: usize,
     pub tables: usize,

@@ -1,19 +1,24 @@
-//! Incremental publishing: what the previous build published -> which files this build must
-//! write at all.
+//! Incremental builds: what the previous build read and published -> whether this build has
+//! anything to do, and which files it must write at all.
 //!
-//! Stage: beside the pipeline, between rendering and `output`. Input: the output folder and the
-//! state a previous build into it left in `<root>/.evalpress/cache/`. Output: the previous
-//! build's [`Manifest`] (the digest and stamp of every published file), so that `output` writes
-//! only the files whose bytes changed and links or keeps the others, and, after a successful
-//! publish, the new state. Removing the folder only costs time; a missing, corrupt or
-//! version-mismatched state is ignored (every file is written), never an error.
+//! Stage: beside the pipeline, before the first stage and between rendering and `output`.
+//! Input: the output folder and the state a previous build into it left in
+//! `<root>/.evalpress/cache/`. Output: the previous build's outcome when nothing it depends on
+//! changed (the digest of every input, see [`inputs`], and the build's [`key`]: the options that
+//! change every page), so that a no-op build returns at once and writes nothing; otherwise the
+//! previous build's [`Manifest`] (the digest and stamp of every published file), so that `output`
+//! writes only the files whose bytes changed and links or keeps the others, and, after a
+//! successful publish, the new state. Removing the folder only costs time; a missing, corrupt,
+//! foreign or version-mismatched state is ignored (a clean build), never an error.
 //!
-//! Every report is still parsed, computed and rendered on every build: the per-report cache
-//! (skipping clean reports) waits for the per-report data of later stages (published-value
-//! snapshots, key figures, series and data pages) to become cacheable.
+//! A build that has something to do still parses, computes and renders every report: the
+//! per-report cache (skipping clean reports) waits for the per-report data of later stages
+//! (published-value snapshots, key figures, series and data pages) to become cacheable.
 //!
-//! It must not print, and it decides nothing by time stamps alone: a stamp only lets a
-//! published file's recorded digest be trusted; the digest decides.
+//! It must not print, and it decides nothing by time stamps alone: a stamp only lets a file's
+//! recorded digest be trusted; the digest decides.
+
+mod inputs;
 
 use std::fs;
 use std::io;
@@ -23,12 +28,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::digest::Digest;
 use crate::output::{self, Manifest};
+use crate::{BuildOptions, Outcome};
+
+pub use inputs::{Inputs, scan};
 
 /// Where the state lives, relative to the site root.
 pub const FOLDER: &str = ".evalpress/cache";
 
 /// Bumped whenever the state's layout or meaning changes; older files are then ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What one build leaves for the next.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -36,6 +44,49 @@ pub struct State {
     format: u32,
     /// Every file published by that build.
     pub manifest: Manifest,
+    /// What a no-op build after it returns; `None` when that build cannot be repeated so.
+    pub last: Option<LastBuild>,
+}
+
+/// A successful build: what it depended on and what it returned.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LastBuild {
+    /// See [`key`].
+    pub key: Digest,
+    pub inputs: Inputs,
+    /// The list of changes it left in `.evalpress/changes/` (read by the prose check).
+    pub changes: Digest,
+    pub outcome: Outcome,
+}
+
+/// The digest of what changes every page and the outcome besides the input files: the build
+/// options, evalpress's version and the output folder.
+pub fn key(opts: &BuildOptions, out: &Path) -> Digest {
+    let opt = |s: &Option<String>| s.as_deref().unwrap_or("\0none").as_bytes().to_vec();
+    let flags = [opts.drafts as u8, opts.strict as u8, opts.write as u8];
+    let out = output::absolute(out);
+    Digest::of_parts([
+        &FORMAT.to_le_bytes()[..],
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        &opt(&opts.base_url),
+        &opt(&opts.build_date),
+        &flags,
+        out.to_string_lossy().as_bytes(),
+    ])
+}
+
+/// One digest of the files in `dir` (names and bytes); a missing folder has its own.
+pub fn folder_digest(dir: &Path) -> Digest {
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    let walk = walkdir::WalkDir::new(dir).sort_by_file_name();
+    for entry in walk.into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let digest = Digest::of_file(entry.path()).unwrap_or_default();
+            parts.push(entry.path().to_string_lossy().into_owned().into_bytes());
+            parts.push(digest.0.to_le_bytes().to_vec());
+        }
+    }
+    Digest::of_parts(parts.iter().map(Vec::as_slice))
 }
 
 /// The state of one site and output folder.
@@ -65,12 +116,30 @@ impl Cache {
         }
     }
 
-    /// Writes `manifest` for the next build: into a temporary file renamed over the old one, so
-    /// a build killed while saving leaves the old state or the new, never half of one.
-    pub fn save(&self, manifest: Manifest) -> io::Result<()> {
+    /// The inputs the previous build recorded (empty when there is none).
+    pub fn previous_inputs(&self) -> &Inputs {
+        static NONE: Inputs = Inputs::new();
+        self.previous.last.as_ref().map_or(&NONE, |l| &l.inputs)
+    }
+
+    /// The previous build's outcome, when this build would repeat it: the same key and input
+    /// digests, the same list of changes, and its published files still as it wrote them.
+    pub fn unchanged(&self, key: Digest, inputs: &Inputs, changes: &Path) -> Option<&Outcome> {
+        let last = self.previous.last.as_ref()?;
+        let same = last.key == key
+            && inputs::same(&last.inputs, inputs)
+            && last.changes == folder_digest(changes)
+            && output::intact(&self.out, &self.previous.manifest);
+        same.then_some(&last.outcome)
+    }
+
+    /// Writes `manifest` and `last` for the next build: into a temporary file renamed over the
+    /// old one, so a build killed while saving leaves the old state or the new, never half of one.
+    pub fn save(&self, manifest: Manifest, last: Option<LastBuild>) -> io::Result<()> {
         let state = State {
             format: FORMAT,
             manifest,
+            last,
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)?;

@@ -57,6 +57,22 @@ pub fn unchanged(out: &Path, path: &str, manifest: &Manifest) -> bool {
         .is_some_and(|f| Stamp::of(&out.join(path)).is_ok_and(|s| s == f.stamp))
 }
 
+/// The published tree in `out` is exactly the one `manifest` describes: the marker, every
+/// file with its recorded stamp, and nothing else (no stray file a new tree would clear away).
+pub fn intact(out: &Path, manifest: &Manifest) -> bool {
+    let tree = Tree {
+        dir: out,
+        previous_dir: out,
+        previous: manifest,
+    };
+    !manifest.is_empty()
+        && out.join(MARKER).is_file()
+        && manifest
+            .par_iter()
+            .all(|(path, _)| unchanged(out, path, manifest))
+        && tree.published_entries() == Some(manifest.len() + 1)
+}
+
 /// The file that marks a folder as written by evalpress.
 pub const MARKER: &str = ".evalpress-output";
 

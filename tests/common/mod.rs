@@ -3,6 +3,7 @@ pub mod download;
 pub mod example;
 pub mod guarded;
 pub mod html;
+pub mod incremental_site;
 pub mod leaks;
 pub mod links;
 pub mod refused;

@@ -1,0 +1,177 @@
+//! A build with nothing to do: when no input (content, data, theme, config) and no build option
+//! changed since the last successful build, and its published files are still as it wrote them,
+//! a build returns that build's outcome (diagnostics, counts, snapshot, changes) and writes
+//! nothing; anything else that differs makes it build.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::SystemTime;
+
+use common::incremental_site::{Site, build, fresh, inodes, options, write_site};
+use common::tree::write_files;
+use evalpress::Outcome;
+
+/// Modification time of every file under `dir`.
+fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, e.metadata().unwrap().modified().unwrap())
+        })
+        .collect()
+}
+
+fn assert_repeats(again: &Outcome, first: &Outcome) {
+    assert_eq!(again.rebuilt, 0, "the no-op build rebuilt reports");
+    assert_eq!(again.reused, first.reports);
+    assert_eq!(again.diagnostics, first.diagnostics);
+    assert_eq!(again.reports, first.reports);
+    assert_eq!(again.files, first.files);
+    assert_eq!(
+        (again.summary.tables, again.summary.figures),
+        (first.summary.tables, first.summary.figures)
+    );
+    assert_eq!(again.snapshot, first.snapshot);
+    assert_eq!(again.changes, first.changes);
+    assert_eq!(again.published, first.published);
+    assert!(again.rewritten.is_empty(), "{:?}", again.rewritten);
+}
+
+/// A site with a warning (a stray file in content/) and a data change since its first build,
+/// so the outcome has diagnostics and a list of changes to repeat.
+fn site_with_history() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    Outcome,
+) {
+    let mut site = Site::new();
+    let (dir, root, out, mut clock) = fresh(&site);
+    write_files(&root, &[("content/notes.txt", "stray")]);
+    site.a = 40;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert!(outcome.rebuilt > 0);
+    assert!(!outcome.diagnostics.is_empty(), "the fixture has a warning");
+    assert!(
+        outcome
+            .changes
+            .as_ref()
+            .is_some_and(|d| !d.reports.is_empty())
+    );
+    (dir, root, out, outcome)
+}
+
+#[test]
+fn a_no_op_build_writes_nothing_and_repeats_the_previous_outcome() {
+    let (_dir, root, out, first) = site_with_history();
+    let (published, state) = (inodes(&out), mtimes(&root.join(".evalpress")));
+    let again = build(&root, &out, false);
+    assert_repeats(&again, &first);
+    assert_eq!(inodes(&out), published);
+    assert_eq!(mtimes(&out).len(), published.len());
+    assert_eq!(
+        mtimes(&root.join(".evalpress")),
+        state,
+        "the cache was written"
+    );
+    // Files a build does not read, and a file saved again with the same bytes, change nothing.
+    write_files(&root, &[("src/notes.rs", "// not read")]);
+    let text = fs::read(root.join("data/a.csv")).unwrap();
+    fs::write(root.join("data/a.csv"), text).unwrap();
+    assert_repeats(&build(&root, &out, false), &first);
+}
+
+#[test]
+fn any_input_option_or_published_file_that_differs_makes_it_build() {
+    let (_dir, root, out, _) = site_with_history();
+    let rebuilt = |what: &str| {
+        let outcome = build(&root, &out, false);
+        assert!(outcome.rebuilt > 0, "{what} did not rebuild");
+        assert_eq!(build(&root, &out, false).rebuilt, 0, "after {what}");
+    };
+    fs::write(root.join("data/b.csv"), "Kommune;Antal\nAarup;3\n").unwrap();
+    rebuilt("a CSV edit");
+    fs::create_dir_all(root.join("content/tom")).unwrap();
+    fs::write(
+        root.join("content/tom/index.md"),
+        "---\ntitle: Tom\n---\n\nTekst.\n",
+    )
+    .unwrap();
+    rebuilt("a new report");
+    fs::remove_file(out.join("beta/index.html")).unwrap();
+    rebuilt("a published file removed");
+    assert!(out.join("beta/index.html").exists());
+    fs::write(out.join("stray.html"), "x").unwrap();
+    rebuilt("a stray file in the output");
+    assert!(!out.join("stray.html").exists());
+    let changes = root.join(".evalpress/changes");
+    fs::remove_dir_all(&changes).unwrap();
+    rebuilt("the list of changes removed");
+    for change in [
+        |o: &mut evalpress::BuildOptions| o.drafts = true,
+        |o: &mut evalpress::BuildOptions| o.base_url = Some("https://example.org/x/".into()),
+        |o: &mut evalpress::BuildOptions| o.build_date = Some("2025-01-01".into()),
+    ] {
+        let mut opts = options(&root, &out, false);
+        change(&mut opts);
+        let first = evalpress::build(&opts, &|_| {});
+        assert!(first.succeeded() && first.rebuilt > 0, "{opts:?}");
+        assert_eq!(evalpress::build(&opts, &|_| {}).rebuilt, 0, "{opts:?}");
+    }
+    // Under --strict the warning is an error: the same inputs fail instead of repeating.
+    let mut strict = options(&root, &out, false);
+    strict.strict = true;
+    assert!(!evalpress::build(&strict, &|_| {}).succeeded());
+}
+
+#[test]
+fn a_corrupt_or_foreign_cache_or_no_cache_means_a_full_build() {
+    let (dir, root, out, first) = site_with_history();
+    let cache = root.join(".evalpress/cache");
+    let state = fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let good = fs::read_to_string(&state).unwrap();
+    let foreign = good.replacen("\"format\":2", "\"format\":1", 1);
+    assert_ne!(foreign, good, "the state names its format");
+    for garbage in ["", "{\"format\": 2, \"last\"", foreign.as_str()] {
+        fs::write(&state, garbage).unwrap();
+        let outcome = build(&root, &out, false);
+        assert_eq!(outcome.rebuilt, first.reports, "after {garbage:.20}");
+        assert_eq!(outcome.diagnostics, first.diagnostics);
+    }
+    assert_eq!(build(&root, &out, false).rebuilt, 0);
+    let forced = build(&root, &out, true);
+    assert_eq!(forced.rebuilt, first.reports, "--no-cache rebuilt nothing");
+    assert_eq!(forced.rewritten.len(), forced.files);
+    let clean = dir.path().join("clean");
+    build(&root, &clean, true);
+    assert_eq!(common::tree::snapshot(&out), common::tree::snapshot(&clean));
+}
+
+#[test]
+fn a_failed_build_in_between_leaves_the_last_good_outcome_to_repeat() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let good = build(&root, &out, false);
+    site.broken = true;
+    write_site(&root, &site, &mut clock);
+    assert!(!evalpress::build(&options(&root, &out, false), &|_| {}).succeeded());
+    site.broken = false;
+    write_site(&root, &site, &mut clock);
+    assert_repeats(&build(&root, &out, false), &good);
+}
