@@ -120,7 +120,9 @@ pub struct Outcome {
     pub out: PathBuf,
     /// Reports, tables and figures built, and the words of the closing line.
     pub summary: summary::Summary,
-    /// What every report published (also after a failed build, for what got that far).
+    /// What every report published (also after a failed build, for what got that far). Empty
+    /// after a build with nothing to do (`rebuilt == 0`): that is the last build's, which
+    /// `.evalpress/changes/` keeps (see [`changes::store::snapshots`]).
     pub snapshot: changes::Snapshot,
     /// After a published build: what changed since the previous one (see [`changes`]).
     pub changes: Option<changes::Diff>,
@@ -251,17 +253,20 @@ fn publish(
     outcome.changes = record_changes(opts, &out, &outcome.snapshot, diags);
     outcome.diagnostics = std::mem::take(diags).into_sorted();
     // A build whose numbers could not be recorded is not repeated: the next one tries again.
+    // The snapshot is the one the list of changes keeps; too large to keep twice.
+    let snapshot = std::mem::take(&mut outcome.snapshot);
     let last = inputs
         .filter(|_| outcome.changes.is_some())
         .map(|inputs| incremental::LastBuild {
             key,
             inputs,
-            changes: incremental::folder_digest(&changes::store::state_dir(&opts.root, &out)),
+            changes: incremental::folder_stamps(&changes::store::state_dir(&opts.root, &out)),
             outcome: Outcome {
                 rewritten: Vec::new(),
                 ..outcome.clone()
             },
         });
+    outcome.snapshot = snapshot;
     // A state that cannot be saved only makes the next build write more.
     let _ = cache.save(published.manifest, last);
 }
