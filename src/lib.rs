@@ -253,14 +253,21 @@ fn publish(
     outcome.changes = record_changes(opts, &out, &outcome.snapshot, diags);
     outcome.diagnostics = std::mem::take(diags).into_sorted();
     // A build whose numbers could not be recorded is not repeated: the next one tries again.
+    // Nor is one whose prose check read the kept snapshots otherwise than the next build will
+    // (this build rewrote them: a broken file is now whole, a small one too large to read).
+    let dir = changes::store::state_dir(&opts.root, &out);
+    let unreadable = |d: &&Diagnostic| d.file == Path::new(".evalpress") && !d.is_error();
+    let warned = outcome.diagnostics.iter().find(unreadable);
+    let again = kept_snapshots(&dir, &outcome.snapshot).err();
+    let repeatable = outcome.changes.is_some() && again.as_ref() == warned;
     // The snapshot is the one the list of changes keeps; too large to keep twice.
     let snapshot = std::mem::take(&mut outcome.snapshot);
     let last = inputs
-        .filter(|_| outcome.changes.is_some())
+        .filter(|_| repeatable)
         .map(|inputs| incremental::LastBuild {
             key,
             inputs,
-            changes: incremental::folder_stamps(&changes::store::state_dir(&opts.root, &out)),
+            changes: incremental::folder_stamps(&dir),
             outcome: Outcome {
                 rewritten: Vec::new(),
                 ..outcome.clone()
@@ -415,11 +422,8 @@ fn check_prose(
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let dir = changes::store::state_dir(&opts.root, out);
-    let kept = changes::store::snapshots(&dir, snapshot).unwrap_or_else(|why| {
-        diags.push(
-            Diagnostic::warning(".evalpress", Pos::FILE, format!("the previous build's numbers cannot be read: {why}"))
-                .help("the next `evalpress build` starts the list of changes afresh (or delete .evalpress/changes/ in the site root)"),
-        );
+    let kept = kept_snapshots(&dir, snapshot).unwrap_or_else(|d| {
+        diags.push(d);
         (None, None)
     });
     let before = changes::store::baseline(&kept, snapshot);
@@ -435,6 +439,17 @@ fn check_prose(
         .collect();
     found.into_iter().for_each(|d| diags.extend(d));
     diags
+}
+
+/// The snapshots kept in `dir` for the prose check, or the warning that they cannot be read.
+fn kept_snapshots(
+    dir: &Path,
+    snapshot: &changes::Snapshot,
+) -> Result<changes::store::Kept, Diagnostic> {
+    changes::store::snapshots(dir, snapshot).map_err(|why| {
+        Diagnostic::warning(".evalpress", Pos::FILE, format!("the previous build's numbers cannot be read: {why}"))
+            .help("the next `evalpress build` starts the list of changes afresh (or delete .evalpress/changes/ in the site root)")
+    })
 }
 
 /// How many reports, tables and figures the site has (elements inside boxes too).

@@ -86,14 +86,14 @@ pub fn prune(root: &Path) {
     }
 }
 
+/// The last published snapshot and the one before it.
+pub type Kept = (Option<Snapshot>, Option<Snapshot>);
+
 /// The snapshots kept in `dir` that a build with the snapshot `new` needs: (the last
 /// published, the one before it). The one before is read only when the last has the same
 /// numbers as `new` (see [`baseline`]); the files can be large. A file that is missing is
 /// `None`; one that cannot be read is an error naming it.
-pub fn snapshots(
-    dir: &Path,
-    new: &Snapshot,
-) -> Result<(Option<Snapshot>, Option<Snapshot>), String> {
+pub fn snapshots(dir: &Path, new: &Snapshot) -> Result<Kept, String> {
     let current: Option<Snapshot> = read(&dir.join(CURRENT))?;
     let previous = match &current {
         Some(c) if c == new => read(&dir.join(PREVIOUS))?,
