@@ -61,14 +61,21 @@ pub struct LastBuild {
 }
 
 /// The digest of what changes every page and the outcome besides the input files: the build
-/// options, evalpress's version and the output folder.
+/// options, evalpress itself and the output folder. evalpress is its version and the stamp of
+/// the running program, so that a program rebuilt from changed code under the same version
+/// (while developing evalpress, or its embedded theme) never repeats an older program's build.
 pub fn key(opts: &BuildOptions, out: &Path) -> Digest {
     let opt = |s: &Option<String>| s.as_deref().unwrap_or("\0none").as_bytes().to_vec();
     let flags = [opts.drafts as u8, opts.strict as u8, opts.write as u8];
     let out = output::absolute(out);
+    let program = std::env::current_exe()
+        .and_then(|p| Stamp::of(&p))
+        .map(|s| format!("{}/{}/{}", s.len, s.mtime, s.inode))
+        .unwrap_or_default();
     Digest::of_parts([
         &FORMAT.to_le_bytes()[..],
         env!("CARGO_PKG_VERSION").as_bytes(),
+        program.as_bytes(),
         &opt(&opts.base_url),
         &opt(&opts.build_date),
         &flags,
