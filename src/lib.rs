@@ -181,7 +181,7 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
     let inputs = cache
         .as_ref()
         .and_then(|c| incremental::scan(&opts.root, c.previous_inputs()));
-    let key = incremental::key(opts, &out);
+    let key = incremental::key(opts, &out, &search_tool(opts));
     if let (Some(cache), Some(inputs)) = (&cache, &inputs)
         && let Some(previous) = unchanged(opts, &out, cache, key, inputs)
     {
@@ -204,6 +204,22 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
     }
     outcome.diagnostics = diags.into_sorted();
     outcome
+}
+
+/// The search indexer a build of `opts` would run, with the stamp of its binary: outside the
+/// site's files, yet it changes the output (an index, or a search page saying there is none).
+fn search_tool(opts: &BuildOptions) -> String {
+    let mut ignored = Diagnostics::new();
+    let Some(config) = read_config(&opts.root, opts.base_url.as_deref(), &mut ignored) else {
+        return String::new();
+    };
+    match search::prepare(&opts.root, &config.search, opts.write).0 {
+        search::Indexer::Pagefind(binary) => {
+            let stamp = digest::Stamp::of(&binary).ok();
+            format!("{}: {stamp:?}", binary.display())
+        }
+        other => format!("{other:?}"),
+    }
 }
 
 /// The previous build's outcome, when nothing it depended on changed and its output is still

@@ -214,3 +214,30 @@ fn serve_builds_through_the_same_cache_and_a_save_of_the_same_bytes_rebuilds_not
     let rebuilt = rebuilt.lock().unwrap().clone();
     assert_eq!(rebuilt[1..], [0, 5], "{rebuilt:?}");
 }
+
+#[test]
+fn a_search_indexer_that_appears_or_changes_makes_it_build() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::new();
+    let (_dir, root, out, _) = fresh(&site);
+    let config = fs::read_to_string(root.join("evalpress.yaml")).unwrap();
+    let config = format!("{config}search:\n  pagefind: tools/pagefind\n");
+    fs::write(root.join("evalpress.yaml"), config).unwrap();
+    let first = evalpress::build(&options(&root, &out, false), &|_| {});
+    let warned = |o: &Outcome| o.diagnostics.iter().any(|d| d.message.contains("Pagefind"));
+    assert!(
+        first.succeeded() && warned(&first),
+        "{:?}",
+        first.diagnostics
+    );
+    let again = evalpress::build(&options(&root, &out, false), &|_| {});
+    assert_eq!(again.rebuilt, 0);
+    assert!(warned(&again), "the missing indexer is reported again");
+    // The binary is outside the site's inputs, yet the next build would run it.
+    let tool = root.join("tools/pagefind");
+    fs::create_dir_all(tool.parent().unwrap()).unwrap();
+    fs::write(&tool, "#!/bin/sh\nexit 1\n").unwrap();
+    fs::set_permissions(&tool, fs::Permissions::from_mode(0o755)).unwrap();
+    let with_tool = evalpress::build(&options(&root, &out, false), &|_| {});
+    assert!(with_tool.rebuilt > 0, "{:?}", with_tool.diagnostics);
+}

@@ -64,7 +64,8 @@ pub struct LastBuild {
 /// options, evalpress itself and the output folder. evalpress is its version and the stamp of
 /// the running program, so that a program rebuilt from changed code under the same version
 /// (while developing evalpress, or its embedded theme) never repeats an older program's build.
-pub fn key(opts: &BuildOptions, out: &Path) -> Digest {
+/// `tools` names the programs outside the site the build would run (the search indexer).
+pub fn key(opts: &BuildOptions, out: &Path, tools: &str) -> Digest {
     let opt = |s: &Option<String>| s.as_deref().unwrap_or("\0none").as_bytes().to_vec();
     let flags = [opts.drafts as u8, opts.strict as u8, opts.write as u8];
     let out = output::absolute(out);
@@ -76,6 +77,7 @@ pub fn key(opts: &BuildOptions, out: &Path) -> Digest {
         &FORMAT.to_le_bytes()[..],
         env!("CARGO_PKG_VERSION").as_bytes(),
         program.as_bytes(),
+        tools.as_bytes(),
         &opt(&opts.base_url),
         &opt(&opts.build_date),
         &flags,
