@@ -180,7 +180,7 @@ fn on_the_command_line_a_rebuild_keeps_files_and_no_cache_writes_them_all() {
 /// The snapshot the list of changes of `out` keeps (the last published build's).
 fn kept_snapshot(root: &std::path::Path, out: &std::path::Path) -> evalpress::changes::Snapshot {
     let dir = evalpress::changes::store::state_dir(root, out);
-    let (current, _) = evalpress::changes::store::snapshots(&dir).unwrap();
+    let (current, _) = evalpress::changes::store::snapshots(&dir, &Default::default()).unwrap();
     current.expect("a published build keeps its snapshot")
 }
 

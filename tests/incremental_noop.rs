@@ -71,6 +71,10 @@ fn site_with_history() -> (
             .as_ref()
             .is_some_and(|d| !d.reports.is_empty())
     );
+    // What a no-op build leaves out of its outcome, the list of changes keeps.
+    let kept = evalpress::changes::store::state_dir(&root, &out);
+    let (current, _) = evalpress::changes::store::snapshots(&kept, &Default::default()).unwrap();
+    assert_eq!(current.as_ref(), Some(&outcome.snapshot));
     (dir, root, out, outcome)
 }
 

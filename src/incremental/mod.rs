@@ -87,7 +87,7 @@ pub fn key(opts: &BuildOptions, out: &Path, tools: &str) -> Digest {
 
 /// The stamps of the files in `dir` (the list of changes, which only evalpress writes, each
 /// file through a new file renamed into place). Stamps, not digests: the snapshots there hold
-/// every published number of the site (150 MB at 1,000 reports), too much to hash on every
+/// every published number of the site (60 MB at 1,000 reports), too much to hash on every
 /// build with nothing to do.
 pub fn folder_stamps(dir: &Path) -> BTreeMap<String, Stamp> {
     let walk = walkdir::WalkDir::new(dir).sort_by_file_name();
