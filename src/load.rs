@@ -62,7 +62,13 @@ fn read_at_most(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
 /// [`read_capped`] for UTF-8 text: a drop-in for `fs::read_to_string` with the same limits,
 /// with line ends made one kind ([`normalize_line_ends`]).
 pub fn read_to_string_capped(path: &Path) -> io::Result<String> {
-    String::from_utf8(read_capped(path)?)
+    read_text_at_most(path, MAX_SOURCE_BYTES)
+}
+
+/// [`read_to_string_capped`] with the limit `cap`, for files evalpress writes itself and that
+/// grow with the site (the snapshots of `changes`).
+pub fn read_text_at_most(path: &Path, cap: u64) -> io::Result<String> {
+    String::from_utf8(read_at_most(path, cap)?)
         .map(normalize_line_ends)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.utf8_error()))
 }

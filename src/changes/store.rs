@@ -21,6 +21,11 @@ pub const PREVIOUS: &str = "previous.json";
 pub const CHANGES_JSON: &str = "changes.json";
 pub const CHANGES_MD: &str = "changes.md";
 
+/// The largest state file read. Not the source files' limit: a snapshot holds every published
+/// cell of the site (60 MB for the 1,000-report benchmark site), and it is a file evalpress
+/// wrote itself; this only keeps a stray huge file from exhausting memory.
+const MAX_STATE_BYTES: u64 = 4 << 30;
+
 /// The state folder for builds of `root` into `out`: one per output folder, so a build
 /// elsewhere (`--out`) does not mix baselines. For an output inside the site it is
 /// `<root>/.evalpress/changes/<out path>/`; for one outside, `outside-<name>-<hash of the
@@ -149,7 +154,7 @@ pub fn last_diff(dir: &Path) -> Result<Option<Diff>, String> {
 
 /// Reads a JSON file written by this module; `None` when it does not exist.
 pub fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, String> {
-    let text = match crate::load::read_to_string_capped(path) {
+    let text = match crate::load::read_text_at_most(path, MAX_STATE_BYTES) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
@@ -254,6 +259,41 @@ mod tests {
         assert_eq!(last_diff(&dir).unwrap(), Some(second));
         let kept = snapshots(&dir, &two).unwrap();
         assert_eq!(baseline(&kept, &two), Some(&one));
+    }
+
+    #[test]
+    fn a_snapshot_larger_than_a_source_file_is_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, out) = (tmp.path().join("state"), tmp.path().join("public"));
+        let cells = (0..120_000)
+            .map(|i| super::super::CellSnapshot {
+                row: format!("Kommune {i}"),
+                column: "Antal".into(),
+                cell: super::super::Cell {
+                    text: format!("{i}"),
+                    state: super::super::State::Value,
+                },
+            })
+            .collect();
+        let mut big = Snapshot::default();
+        big.reports.insert(
+            "r".into(),
+            super::super::ReportSnapshot {
+                elements: vec![super::super::ElementSnapshot {
+                    anchor: "tabel-1".into(),
+                    directive: "table".into(),
+                    label: "Tabel 1".into(),
+                    title: "T".into(),
+                    cells,
+                }],
+                ..Default::default()
+            },
+        );
+        record(&dir, &out, &big).unwrap();
+        let size = std::fs::metadata(dir.join(CURRENT)).unwrap().len();
+        assert!(size > crate::load::MAX_SOURCE_BYTES, "{size}");
+        let (current, _) = snapshots(&dir, &Snapshot::default()).unwrap();
+        assert_eq!(current, Some(big));
     }
 
     #[test]
