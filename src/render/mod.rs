@@ -133,8 +133,6 @@ struct ReportView<'a> {
     summary: Option<&'a str>,
     lang: &'a str,
     toc: &'a [TocEntry],
-    body_html: String,
-    footnotes_html: String,
     /// The year of `date`, for the citation.
     year: Option<&'a str>,
     /// The page's address for the citation: a full URL when the base URL has a host.
@@ -144,6 +142,17 @@ struct ReportView<'a> {
     key_figures: &'a [KeyFigure],
     /// Every numbered element, for the "Data og metode" section.
     elements: Vec<ElementRow>,
+}
+
+/// What a report's own page sees as `report`: its view and its body. The body is written
+/// while the page is rendered and dropped with it; listings (the index, programme pages) see
+/// only the [`ReportView`], so the site's bodies are never all in memory at once.
+#[derive(Serialize)]
+struct PageView<'v, 'a> {
+    #[serde(flatten)]
+    view: &'v ReportView<'a>,
+    body_html: String,
+    footnotes_html: String,
 }
 
 /// Inputs the pages share.
@@ -197,7 +206,13 @@ pub fn render_site(
                 view.summary.unwrap_or(&site.config.description),
                 &view.url,
             );
-            ctx.insert("report", view);
+            let mut writer = BodyWriter::new(&site.locales[&report.locale]);
+            let page = PageView {
+                view,
+                body_html: writer.write(&report.nodes),
+                footnotes_html: writer.footnotes(&report.footnotes),
+            };
+            ctx.insert("report", &page);
             render_page(
                 templates,
                 template,
@@ -495,9 +510,6 @@ fn report_view<'a>(
     base: &str,
 ) -> ReportView<'a> {
     let locale = &site.locales[&r.locale];
-    let mut writer = BodyWriter::new(locale);
-    let body_html = writer.write(&r.nodes);
-    let footnotes_html = writer.footnotes(&r.footnotes);
     let f = &r.front;
     ReportView {
         slug: &r.slug,
@@ -529,8 +541,6 @@ fn report_view<'a>(
         summary: f.summary.as_deref(),
         lang: locale_key(site.locales, &r.locale),
         toc: &r.toc,
-        body_html,
-        footnotes_html,
         year: f.date.as_deref().and_then(|d| d.get(..4)),
         cite_url: format!("{}{base}{}/", site.config.origin().unwrap_or(""), r.slug),
         series: None,
