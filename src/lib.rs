@@ -85,6 +85,10 @@ pub struct BuildOptions {
     pub build_date: Option<String>,
     /// Write every output file, ignoring what earlier builds left in `.evalpress/cache/`.
     pub no_cache: bool,
+    /// Index the reports for the search page when the config enables search (see [`search`]).
+    /// `serve` leaves it out unless asked (Pagefind reads every page again on each rebuild:
+    /// about 10 s at 1,000 reports), and so does `pdf` for the copy it prints.
+    pub search_index: bool,
 }
 
 /// Progress of a build, for the binary to show. `Generated` comes once per report (from any
@@ -213,7 +217,7 @@ fn search_tool(opts: &BuildOptions) -> String {
     let Some(config) = read_config(&opts.root, opts.base_url.as_deref(), &mut ignored) else {
         return String::new();
     };
-    match search::prepare(&opts.root, &config.search, opts.write).0 {
+    match search::prepare(&opts.root, &config.search, opts.write && opts.search_index).0 {
         search::Indexer::Pagefind(binary) => {
             let stamp = digest::Stamp::of(&binary).ok();
             format!("{}: {stamp:?}", binary.display())
@@ -397,7 +401,7 @@ fn run(
     }
 
     // search (see [`search`]): Pagefind is looked for first, for the search page to know
-    let (indexer, warning) = search::prepare(root, &config.search, opts.write);
+    let (indexer, warning) = search::prepare(root, &config.search, opts.write && opts.search_index);
     diags.extend(warning);
     let published = published(&reports);
 

@@ -67,6 +67,9 @@ enum Command {
         /// Include reports marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Build the search index on every rebuild too (Pagefind; slow on large sites).
+        #[arg(long)]
+        search: bool,
         /// Print only errors and warnings.
         #[arg(long, short)]
         quiet: bool,
@@ -165,6 +168,7 @@ fn main() -> ExitCode {
             bind,
             base_url,
             drafts,
+            search,
             quiet,
         } => {
             let opts = evalpress::serve::ServeOptions {
@@ -172,6 +176,7 @@ fn main() -> ExitCode {
                 bind,
                 base_url,
                 drafts,
+                search,
                 build_date: build_date(),
                 ..evalpress::serve::ServeOptions::new(root)
             };
@@ -217,6 +222,7 @@ fn run_build(common: Common, out: Option<PathBuf>, write: bool, no_cache: bool) 
         write,
         build_date: build_date(),
         no_cache,
+        search_index: true,
     };
     // A bar only on a terminal; in CI, in a pipe or with --quiet there is nothing to redraw.
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
@@ -498,6 +504,7 @@ fn run_pdf(common: Common, out: Option<PathBuf>, chromium: Option<PathBuf>) -> E
         write: true,
         build_date: build_date(),
         no_cache: false,
+        search_index: true,
     };
     // Without --out the PDFs join a freshly built site, so public/ is evalpress's own folder.
     let pdf_dir = match out {

@@ -459,6 +459,43 @@ fn evalpress_pagefind_off_builds_without_an_index_and_without_a_warning() {
     assert!(!out.join("pagefind").exists());
 }
 
+/// serve's default: a build without the search index never starts Pagefind (here a binary that
+/// would fail the build) and warns of nothing; the search page says search is not available.
+#[test]
+fn a_build_without_the_search_index_never_starts_pagefind() {
+    let site = tempfile::tempdir().unwrap();
+    let failing = fake_binary(site.path(), "echo broken >&2\nexit 3");
+    let config = format!("search:\n  pagefind: {}\n", failing.display());
+    small_site(&site.path().join("site"), &config);
+    let opts = evalpress::BuildOptions {
+        root: site.path().join("site"),
+        out: Some(site.path().join("public")),
+        base_url: None,
+        strict: true,
+        drafts: false,
+        write: true,
+        build_date: None,
+        no_cache: false,
+        search_index: false,
+    };
+    let built = evalpress::build(&opts, &|_| {});
+    assert!(built.diagnostics.is_empty(), "{:?}", built.diagnostics);
+    let out = site.path().join("public");
+    assert!(!out.join("pagefind").exists());
+    let page = common::html::page(&out, "soeg");
+    assert!(text(element(&page, "#search-status")).contains("ikke tilgængelig"));
+    // the same site with the index asked for runs the binary, whose failure fails the build
+    let indexed = evalpress::build(
+        &evalpress::BuildOptions {
+            search_index: true,
+            out: Some(site.path().join("indexed")),
+            ..opts
+        },
+        &|_| {},
+    );
+    assert!(!indexed.succeeded());
+}
+
 #[test]
 fn a_failing_binary_is_an_error_with_its_output_and_leaves_the_old_site() {
     let site = tempfile::tempdir().unwrap();

@@ -214,6 +214,7 @@ fn stage_and_print(
             out: Some(site.clone()),
             base_url: Some(format!("{}/", site.to_string_lossy().replace('\\', "/"))),
             write: true,
+            search_index: false,
             ..opts.build.clone()
         },
         &|_| {},

@@ -54,6 +54,9 @@ pub struct ServeOptions {
     /// Overrides the config's `base_url`; by default the preview is built for `/`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Build the search index on every rebuild (`--search`); without it the preview's search
+    /// page says that search is built by `evalpress build`.
+    pub search: bool,
     pub build_date: Option<String>,
     pub debounce: Duration,
 }
@@ -67,6 +70,7 @@ impl ServeOptions {
             port: DEFAULT_PORT,
             base_url: None,
             drafts: false,
+            search: false,
             build_date: None,
             debounce: DEFAULT_DEBOUNCE,
         }
@@ -182,6 +186,7 @@ impl Server {
             write: true,
             build_date: opts.build_date.clone(),
             no_cache: false,
+            search_index: opts.search,
         };
         // Watch before the first build, so an edit made while it runs is not missed.
         let (watch, stop_watch) = watch::Watch::start(&root, opts.debounce).map_err(|e| {

@@ -188,6 +188,7 @@ pub fn options(root: &Path, out: &Path, no_cache: bool) -> BuildOptions {
         write: true,
         build_date: None,
         no_cache,
+        search_index: true,
     }
 }
 

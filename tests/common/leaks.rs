@@ -373,6 +373,7 @@ pub fn audit(root: &Path) -> DisclosureAudit {
         write: false,
         build_date: None,
         no_cache: false,
+        search_index: true,
     };
     evalpress::disclosure_audit(&opts).unwrap_or_else(|d| panic!("{d:?}"))
 }
