@@ -350,7 +350,8 @@ fn run(
     progress(Progress::Parsing {
         reports: sources.reports.len(),
     });
-    let (mut reports, mut front_page) = parse_all(&sources, &config, &locales, opts.drafts, diags);
+    let (mut reports, mut front_page) =
+        parse_all((root, &sources), &config, &locales, opts.drafts, diags);
 
     let (charting, d) = tables::Charting::new(&sources.theme, &locales, &reports);
     diags.extend(d);
@@ -513,7 +514,7 @@ pub fn disclosure_audit(opts: &BuildOptions) -> Result<DisclosureAudit, Vec<Diag
         let (store, d) = data::store::load(root, &config.data_defaults());
         diags.extend(d);
         let locales = read_locales(&sources.theme, &mut diags);
-        let (reports, _) = parse_all(&sources, &config, &locales, opts.drafts, &mut diags);
+        let (reports, _) = parse_all((root, &sources), &config, &locales, opts.drafts, &mut diags);
         let site = tables::Site {
             store: &store,
             rules: config.disclosure.rules(),
@@ -548,9 +549,10 @@ fn published(reports: &[ParsedReport]) -> Vec<PublishedReport> {
         .collect()
 }
 
-/// Every report (drafts only when asked) and the front page, parsed in parallel.
+/// Every report (drafts only when asked) and the front page, parsed in parallel; each report's
+/// text is read by its parse task and dropped once it is parsed.
 fn parse_all(
-    sources: &model::Sources,
+    (root, sources): (&Path, &model::Sources),
     config: &Config,
     locales: &BTreeMap<String, Locale>,
     drafts: bool,
@@ -559,7 +561,15 @@ fn parse_all(
     let parsed: Vec<(Option<ParsedReport>, Diagnostics)> = sources
         .reports
         .par_iter()
-        .map(|src| markdown::parse_report(src, config, locales))
+        .map(|listing| {
+            let (src, mut d) = load::read_report(root, listing);
+            let Some(src) = src else {
+                return (None, d);
+            };
+            let (report, more) = markdown::parse_report(&src, config, locales);
+            d.extend(more);
+            (report, d)
+        })
         .collect();
     let mut reports = Vec::new();
     for (report, d) in parsed {

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::model::{Asset, AssetData, ReportSource, SourceFile, Sources, ThemeSource};
+use crate::model::{
+    Asset, AssetData, ReportListing, ReportSource, SourceFile, Sources, ThemeSource,
+};
 use crate::themes;
 
 /// The largest Markdown or YAML source file read; larger files are refused unread.
@@ -157,7 +159,7 @@ fn load_report(
     dir: &Path,
     slug: &str,
     diags: &mut Diagnostics,
-) -> Option<ReportSource> {
+) -> Option<ReportListing> {
     let rel = relative(root, dir);
     if let Err(suggestion) = check_slug(slug) {
         diags.push(
@@ -177,7 +179,6 @@ fn load_report(
         );
         return None;
     }
-    let index = read_text(root, &index_path, diags)?;
     let mut markdown = BTreeMap::new();
     let mut assets = Vec::new();
     for entry in walk_files(root, dir, diags) {
@@ -191,9 +192,7 @@ fn load_report(
             continue;
         }
         if name.ends_with(".md") && !inner.contains('/') {
-            if let Some(file) = read_text(root, &entry, diags) {
-                markdown.insert(name, file);
-            }
+            markdown.insert(name, entry);
         } else {
             assets.push(Asset {
                 data: AssetData::File(entry.clone()),
@@ -202,12 +201,32 @@ fn load_report(
             });
         }
     }
-    Some(ReportSource {
+    Some(ReportListing {
         slug: slug.to_string(),
-        index,
+        index: index_path,
         markdown,
         assets,
     })
+}
+
+/// Reads the Markdown files of one listed report (under the site `root`); `None` when its
+/// `index.md` cannot be read, with an error naming the file. Called inside the report's parse
+/// task: the text lives only while the report is parsed.
+pub fn read_report(root: &Path, listing: &ReportListing) -> (Option<ReportSource>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let index = read_text(root, &listing.index, &mut diags);
+    let markdown = listing
+        .markdown
+        .iter()
+        .filter_map(|(name, path)| Some((name.clone(), read_text(root, path, &mut diags)?)))
+        .collect();
+    let report = index.map(|index| ReportSource {
+        slug: listing.slug.clone(),
+        index,
+        markdown,
+        assets: listing.assets.clone(),
+    });
+    (report, diags)
 }
 
 /// The default theme compiled into the binary, with the site's `themes/default/` and then
@@ -502,5 +521,48 @@ mod tests {
         assert!(read_at_most(status, 1 << 20).is_ok());
         let e = read_capped(Path::new("/dev/zero")).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn a_file_gone_between_listing_and_parsing_is_an_error_with_its_path() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("content/r");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("index.md"),
+            "---\ntitle: R\nchapters: [a.md]\n---\n",
+        )
+        .unwrap();
+        fs::write(dir.join("a.md"), "# A\n").unwrap();
+        let (sources, diags) = load(root.path(), "default");
+        assert!(!diags.has_errors(), "{diags:?}");
+        let listing = &sources.reports[0];
+        // Listing reads no text: the files are read when the report is parsed.
+        let (read, diags) = read_report(root.path(), listing);
+        assert_eq!(diags.iter().count(), 0, "{diags:?}");
+        assert_eq!(read.unwrap().markdown["a.md"].text, "# A\n");
+
+        fs::remove_file(dir.join("a.md")).unwrap();
+        let (read, diags) = read_report(root.path(), listing);
+        let chapters = read.expect("index.md is still there").markdown;
+        assert!(chapters.is_empty(), "{chapters:?}");
+        let d = diags.into_sorted();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].is_error());
+        assert_eq!(d[0].file, Path::new("content/r/a.md"));
+        assert!(
+            d[0].message.starts_with("cannot read file"),
+            "{}",
+            d[0].message
+        );
+
+        fs::remove_file(dir.join("index.md")).unwrap();
+        let (read, diags) = read_report(root.path(), listing);
+        assert!(read.is_none());
+        let files: Vec<_> = diags.into_sorted().into_iter().map(|d| d.file).collect();
+        assert!(
+            files.contains(&Path::new("content/r/index.md").to_path_buf()),
+            "{files:?}"
+        );
     }
 }

@@ -31,6 +31,18 @@ pub struct ReportSource {
     pub assets: Vec<Asset>,
 }
 
+/// A report folder as `load` lists it: the paths of its Markdown files (as opened), read only
+/// while the report is parsed (see [`crate::load::read_report`]), so that a build never holds
+/// the text of every report at once.
+#[derive(Debug, Clone)]
+pub struct ReportListing {
+    pub slug: String,
+    pub index: PathBuf,
+    /// Every other `.md` file of the folder, by file name.
+    pub markdown: BTreeMap<String, PathBuf>,
+    pub assets: Vec<Asset>,
+}
+
 /// A file copied to the output as it is.
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -65,7 +77,7 @@ pub struct ThemeSource {
 #[derive(Debug, Clone)]
 pub struct Sources {
     pub front_page: Option<SourceFile>,
-    pub reports: Vec<ReportSource>,
+    pub reports: Vec<ReportListing>,
     pub theme: ThemeSource,
 }
 
