@@ -419,7 +419,7 @@ fn run(
         catalog: &catalog,
         search: search::page_state(&indexer, &published),
     };
-    let mut files = render::render_site(templates.as_ref()?, &input, &reports, &sources.theme)
+    let mut files = render::render_site(templates.as_ref()?, &input, &mut reports, &sources.theme)
         .map_err(|d| diags.extend(d))
         .ok()?;
     // search: the index of the rendered report pages joins the output files

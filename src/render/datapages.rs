@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::data::store::Store;
 use crate::locale::Locale;
-use crate::model::{Element, Node, ParsedReport};
+use crate::model::{Element, Node};
 use crate::models::Catalog;
 
 /// The folder of the datasets page inside the output.
@@ -44,15 +44,15 @@ pub struct ElementRow {
     pub download: Option<String>,
 }
 
-/// The numbered elements of `report`, in reading order.
+/// The numbered elements of the report `slug` (its `nodes`), in reading order.
 pub fn element_rows(
-    report: &ParsedReport,
+    (slug, nodes): (&str, &[Node]),
     locale: &Locale,
     store: &Store,
     base: &str,
 ) -> Vec<ElementRow> {
     let mut rows = Vec::new();
-    collect(&report.nodes, &mut |el| {
+    collect(nodes, &mut |el| {
         let generated = el.generated.as_deref();
         let sources = generated.map(|g| g.sources.as_slice()).unwrap_or(&[]);
         let mut extracted: Vec<String> = sources
@@ -71,7 +71,7 @@ pub fn element_rows(
             extracted,
             download: generated
                 .and_then(|g| g.download.as_ref())
-                .map(|d| format!("{base}{}/{}", report.slug, d.path)),
+                .map(|d| format!("{base}{slug}/{}", d.path)),
         });
     });
     rows

@@ -169,30 +169,51 @@ pub struct SiteInput<'a> {
     pub search: Option<bool>,
 }
 
-/// Renders every page of the site. Reports are rendered in parallel; order is kept.
+/// A report's body, taken out of it for its page's render task, which drops it once the page
+/// and its downloads are written: the site's parsed bodies are not all kept to the end.
+struct Body {
+    nodes: Vec<Node>,
+    footnotes: Vec<crate::model::Footnote>,
+}
+
+/// Renders every page of the site. Reports are rendered in parallel; order is kept. Each
+/// report's nodes and footnotes are moved into its render task and dropped there (`reports`
+/// keeps its front matter, table of contents and labels; its `nodes` are left empty): the
+/// site-wide pages see only the owned [`ReportView`]s.
 pub fn render_site(
     templates: &Templates,
     site: &SiteInput,
-    reports: &[ParsedReport],
+    reports: &mut [ParsedReport],
     theme: &ThemeSource,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     use rayon::prelude::*;
     let base = site.config.base_path();
     let site_locale = &site.locales[&site.config.locale];
     let site_view = site_view(site, &base);
+    let bodies: Vec<Body> = reports
+        .iter_mut()
+        .map(|r| Body {
+            nodes: std::mem::take(&mut r.nodes),
+            footnotes: std::mem::take(&mut r.footnotes),
+        })
+        .collect();
+    let reports: &[ParsedReport] = reports;
     let mut views: Vec<ReportView> = reports
         .par_iter()
+        .zip(bodies.par_iter())
         .enumerate()
-        .map(|(i, r)| {
+        .map(|(i, (r, body))| {
             let figures = site.key_figures.get(i).map_or(&[][..], Vec::as_slice);
-            report_view(r, figures, site, &base)
+            report_view(r, &body.nodes, figures, site, &base)
         })
         .collect();
     let order = link_series(&mut views, site.config, &base);
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = views
+    type Rendered = (Result<OutputFile, Diagnostic>, Vec<OutputFile>);
+    let rendered: Vec<Rendered> = views
         .par_iter()
         .zip(reports.par_iter())
-        .map(|(view, report)| {
+        .zip(bodies.into_par_iter())
+        .map(|((view, report), body)| {
             let locale = &site.locales[view.lang];
             let template = if report.front.kind == "side" {
                 "page.html"
@@ -209,19 +230,21 @@ pub fn render_site(
             let mut writer = BodyWriter::new(&site.locales[&report.locale]);
             let page = PageView {
                 view,
-                body_html: writer.write(&report.nodes),
-                footnotes_html: writer.footnotes(&report.footnotes),
+                body_html: writer.write(&body.nodes),
+                footnotes_html: writer.footnotes(&body.footnotes),
             };
             ctx.insert("report", &page);
-            render_page(
+            let file = render_page(
                 templates,
                 template,
                 &ctx,
                 &format!("{}/index.html", report.slug),
                 &report.source,
-            )
+            );
+            (file, downloads(report, &body.nodes).collect())
         })
         .collect();
+    let (rendered, downloaded): (Vec<_>, Vec<_>) = rendered.into_iter().unzip();
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let pages = Pages {
@@ -261,7 +284,7 @@ pub fn render_site(
         content: OutputContent::Bytes(sitemap::sitemap(site.config, &paths).into_bytes()),
         source: PathBuf::from(crate::config::CONFIG_FILE),
     });
-    files.extend(reports.iter().flat_map(downloads));
+    files.extend(downloaded.into_iter().flatten());
     for asset in theme
         .assets
         .iter()
@@ -487,8 +510,8 @@ impl Pages<'_, '_> {
 }
 
 /// The CSV files of a report's data elements, next to its page.
-fn downloads(r: &ParsedReport) -> impl Iterator<Item = OutputFile> + '_ {
-    r.nodes.iter().filter_map(move |n| match n {
+fn downloads<'r>(r: &'r ParsedReport, nodes: &'r [Node]) -> impl Iterator<Item = OutputFile> + 'r {
+    nodes.iter().filter_map(move |n| match n {
         Node::Element(el) => el
             .generated
             .as_ref()?
@@ -505,6 +528,7 @@ fn downloads(r: &ParsedReport) -> impl Iterator<Item = OutputFile> + '_ {
 
 fn report_view<'a>(
     r: &'a ParsedReport,
+    nodes: &[Node],
     key_figures: &'a [KeyFigure],
     site: &SiteInput<'a>,
     base: &str,
@@ -545,7 +569,7 @@ fn report_view<'a>(
         cite_url: format!("{}{base}{}/", site.config.origin().unwrap_or(""), r.slug),
         series: None,
         key_figures,
-        elements: datapages::element_rows(r, locale, site.store, base),
+        elements: datapages::element_rows((&r.slug, nodes), locale, site.store, base),
     }
 }
 
