@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use pulldown_cmark::Event;
+use pulldown_cmark::{CowStr, Event, TagEnd};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -229,41 +229,83 @@ pub struct TocEntry {
 
 /// A piece of a parsed Markdown document. Plain Markdown stays a pulldown-cmark event; what
 /// evalpress adds (numbered headings, directives, references, footnotes) gets its own node.
+///
+/// A report keeps its nodes from parsing until its page is rendered, so a node is small (32
+/// bytes): text and tag ends, most of the nodes, are held as they are; other events and the
+/// larger nodes are boxed. [`Node::md`] makes the node of an event, [`Node::event`] gives it back.
 #[derive(Debug, Clone)]
 pub enum Node {
-    Md(Event<'static>),
-    HeadingStart {
-        level: u8,
-        id: String,
-        number: String,
-    },
+    /// Plain text (`Event::Text`).
+    Text(CowStr<'static>),
+    /// The end of a Markdown tag (`Event::End`).
+    End(TagEnd),
+    /// Any other Markdown event.
+    Md(Box<Event<'static>>),
+    HeadingStart(Box<Heading>),
     HeadingEnd {
         level: u8,
     },
     Element(Box<Element>),
-    /// A cross-reference `[@label]` or `[text](@label)`; `custom` is true when the author's own
-    /// link text follows (until `RefEnd`).
-    RefStart {
-        target: String,
-        custom: bool,
-        file: PathBuf,
-        pos: Pos,
-        resolved: Option<ResolvedRef>,
-    },
+    /// A cross-reference `[@label]` or `[text](@label)`.
+    RefStart(Box<CrossRef>),
     RefEnd,
-    /// An inline value `[=name]`; `resolved` is its text once the resolve stage found it.
-    Value {
-        name: String,
-        file: PathBuf,
-        pos: Pos,
-        resolved: Option<String>,
-    },
+    /// An inline value `[=name]`.
+    Value(Box<InlineValue>),
     FootnoteRef {
         number: usize,
     },
     /// A link whose target was refused; its text is kept.
     DroppedLinkStart,
     DroppedLinkEnd,
+}
+
+impl Node {
+    /// The node of a Markdown event.
+    pub fn md(event: Event<'static>) -> Node {
+        match event {
+            Event::Text(text) => Node::Text(text),
+            Event::End(end) => Node::End(end),
+            other => Node::Md(Box::new(other)),
+        }
+    }
+
+    /// The Markdown event of the node, if it is one (text borrowed, other events copied).
+    pub fn event(&self) -> Option<Event<'_>> {
+        match self {
+            Node::Text(text) => Some(Event::Text(CowStr::Borrowed(text))),
+            Node::End(end) => Some(Event::End(*end)),
+            Node::Md(event) => Some((**event).clone()),
+            _ => None,
+        }
+    }
+}
+
+/// A numbered heading's start.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub number: String,
+}
+
+/// A cross-reference; `custom` is true when the author's own link text follows (until
+/// `RefEnd`).
+#[derive(Debug, Clone)]
+pub struct CrossRef {
+    pub target: String,
+    pub custom: bool,
+    pub file: PathBuf,
+    pub pos: Pos,
+    pub resolved: Option<ResolvedRef>,
+}
+
+/// An inline value; `resolved` is its text once the resolve stage found it.
+#[derive(Debug, Clone)]
+pub struct InlineValue {
+    pub name: String,
+    pub file: PathBuf,
+    pub pos: Pos,
+    pub resolved: Option<String>,
 }
 
 /// What a cross-reference turned into once every label of the site was known.
@@ -361,4 +403,35 @@ pub struct Literal {
     pub before: String,
     /// The word or sign just after it, lowercase ("%", "pct").
     pub after: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_stay_small_and_events_come_back_whole() {
+        // Every report's nodes are kept until its page is rendered: 10,000 reports hold tens
+        // of millions of them.
+        assert!(
+            std::mem::size_of::<Node>() <= 32,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
+        let link = Event::Start(pulldown_cmark::Tag::Link {
+            link_type: pulldown_cmark::LinkType::Inline,
+            dest_url: "https://example.org".into(),
+            title: "".into(),
+            id: "".into(),
+        });
+        for event in [
+            Event::Text("ord".into()),
+            Event::End(TagEnd::Paragraph),
+            link,
+        ] {
+            assert_eq!(Node::md(event.clone()).event(), Some(event));
+        }
+        assert!(matches!(Node::md(Event::Text("a".into())), Node::Text(_)));
+        assert_eq!(Node::RefEnd.event(), None);
+    }
 }

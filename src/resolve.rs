@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::locale::Locale;
 use crate::markdown::directives::closest;
-use crate::model::{ElementKind, KeyFigure, Node, ParsedReport, ResolvedRef, Target};
+use crate::model::{ElementKind, InlineValue, KeyFigure, Node, ParsedReport, ResolvedRef, Target};
 
 /// Every label of the site: report slug -> label -> target.
 pub type LabelIndex = BTreeMap<String, BTreeMap<String, Target>>;
@@ -59,36 +59,25 @@ pub fn resolve_nodes(
     let mut diags = Diagnostics::new();
     for node in nodes.iter_mut() {
         match node {
-            Node::RefStart {
-                target,
-                file,
-                pos,
-                resolved,
-                ..
-            } => match lookup(target, from, index) {
-                Ok(t) => *resolved = Some(describe(t, from, locale, base_path)),
+            Node::RefStart(r) => match lookup(&r.target, from, index) {
+                Ok(t) => r.resolved = Some(describe(t, from, locale, base_path)),
                 Err(help) => diags.push(
                     Diagnostic::error(
-                        &*file,
-                        *pos,
-                        format!("reference to unknown label `{target}`"),
+                        &r.file,
+                        r.pos,
+                        format!("reference to unknown label `{}`", r.target),
                     )
                     .help(help),
                 ),
             },
-            Node::Value {
-                name,
-                file,
-                pos,
-                resolved,
-            } => match values.value(name, locale) {
-                Some(Ok(text)) => *resolved = Some(text),
+            Node::Value(v) => match values.value(&v.name, locale) {
+                Some(Ok(text)) => v.resolved = Some(text),
                 Some(Err(help)) => diags.push(
-                    Diagnostic::error(&*file, *pos, format!("inline value `{name}` not found"))
+                    Diagnostic::error(&v.file, v.pos, format!("inline value `{}` not found", v.name))
                         .help(help),
                 ),
                 None => diags.push(
-                    Diagnostic::error(&*file, *pos, format!("unknown inline value `{name}`")).help(
+                    Diagnostic::error(&v.file, v.pos, format!("unknown inline value `{}`", v.name)).help(
                         "inline values name a value declared under `values:` in the report's front matter, a cell of a data table (`[=<table label>/<row>/<column>]`) or ratings (`[=ratings:<ratings file>/<item>/<step>]`); check the name's spelling",
                     ),
                 ),
@@ -150,11 +139,13 @@ pub fn key_figures(
         .front
         .key_figures
         .iter()
-        .map(|k| Node::Value {
-            name: k.value.value.clone(),
-            file: report.source.clone(),
-            pos: crate::query::spec::place(&k.value, origin),
-            resolved: None,
+        .map(|k| {
+            Node::Value(Box::new(InlineValue {
+                name: k.value.value.clone(),
+                file: report.source.clone(),
+                pos: crate::query::spec::place(&k.value, origin),
+                resolved: None,
+            }))
         })
         .collect();
     let diags = resolve_nodes(&mut nodes, &report.slug, index, locale, base_path, values);
@@ -164,10 +155,7 @@ pub fn key_figures(
         .iter()
         .zip(nodes)
         .filter_map(|(k, node)| match node {
-            Node::Value {
-                resolved: Some(value),
-                ..
-            } => Some(KeyFigure {
+            Node::Value(v) => v.resolved.map(|value| KeyFigure {
                 label: k.label.clone(),
                 value,
             }),

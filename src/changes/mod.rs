@@ -178,16 +178,14 @@ pub fn add_resolved_values(report: &ParsedReport, snapshot: &mut ReportSnapshot)
     fn walk(nodes: &[Node], into: &mut BTreeMap<String, Cell>) {
         for node in nodes {
             match node {
-                Node::Value {
-                    name,
-                    resolved: Some(text),
-                    ..
-                } if name.contains(':') => {
-                    let cell = Cell {
-                        text: text.clone(),
-                        state: State::Value,
-                    };
-                    into.insert(name.trim().to_string(), cell);
+                Node::Value(v) if v.name.contains(':') => {
+                    if let Some(text) = &v.resolved {
+                        let cell = Cell {
+                            text: text.clone(),
+                            state: State::Value,
+                        };
+                        into.insert(v.name.trim().to_string(), cell);
+                    }
                 }
                 Node::Element(el) => walk(&el.content, into),
                 _ => {}

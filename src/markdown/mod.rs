@@ -101,6 +101,8 @@ pub fn parse_report(
         }
     }
     diags.extend(std::mem::take(&mut builder.diags));
+    // Chapters grew the vector; the nodes are kept until the page is rendered.
+    nodes.shrink_to_fit();
     let report = ParsedReport {
         slug: src.slug.clone(),
         locale,

@@ -57,14 +57,14 @@ impl<'a> BodyWriter<'a> {
         let mut value_period = false;
         for node in nodes {
             if std::mem::take(&mut value_period)
-                && let Node::Md(Event::Text(t)) = node
+                && let Node::Text(t) = node
                 && let Some(rest) = t.strip_prefix('.')
             {
                 events.push(Event::Text(CowStr::from(rest.to_string())));
                 continue;
             }
-            match node {
-                Node::Md(event) => match event {
+            if let Some(event) = node.event() {
+                match event {
                     Event::Start(Tag::Table(aligns)) => {
                         table = TableState {
                             aligns: aligns.clone(),
@@ -114,9 +114,14 @@ impl<'a> BodyWriter<'a> {
                         events.push(raw(close.into()));
                     }
                     Event::End(TagEnd::Table) => events.push(raw("</tbody></table>".into())),
-                    other => events.push(other.clone()),
-                },
-                Node::HeadingStart { level, id, number } => {
+                    other => events.push(other.into_static()),
+                }
+                continue;
+            }
+            match node {
+                Node::Text(_) | Node::End(_) | Node::Md(_) => {}
+                Node::HeadingStart(h) => {
+                    let (level, id, number) = (&h.level, &h.id, &h.number);
                     let number = if number.is_empty() {
                         String::new()
                     } else {
@@ -132,9 +137,8 @@ impl<'a> BodyWriter<'a> {
                     events.push(raw(format!("</h{}>\n", html_level(*level))))
                 }
                 Node::Element(el) => events.push(raw(self.element(el))),
-                Node::RefStart {
-                    custom, resolved, ..
-                } => {
+                Node::RefStart(r) => {
+                    let (custom, resolved) = (&r.custom, &r.resolved);
                     // A custom-text reference stays open until its `RefEnd`.
                     open_refs.push(*custom && resolved.is_some());
                     if let Some(r) = resolved {
@@ -154,14 +158,13 @@ impl<'a> BodyWriter<'a> {
                         events.push(raw("</a>".into()));
                     }
                 }
-                Node::Value {
-                    resolved: Some(text),
-                    ..
-                } => {
-                    value_period = text.ends_with('.');
-                    events.push(Event::Text(CowStr::from(text.clone())));
+                Node::Value(v) => {
+                    if let Some(text) = &v.resolved {
+                        value_period = text.ends_with('.');
+                        events.push(Event::Text(CowStr::from(text.clone())));
+                    }
                 }
-                Node::Value { .. } | Node::DroppedLinkStart | Node::DroppedLinkEnd => {}
+                Node::DroppedLinkStart | Node::DroppedLinkEnd => {}
                 Node::FootnoteRef { number } => {
                     let seen = self.footnote_refs.entry(*number).or_insert(0);
                     *seen += 1;

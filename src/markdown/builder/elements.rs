@@ -161,7 +161,7 @@ impl Builder {
         let count = |pred: &dyn Fn(&Event) -> bool| {
             content
                 .iter()
-                .filter(|n| matches!(n, Node::Md(e) if pred(e)))
+                .filter(|n| n.event().is_some_and(|e| pred(&e)))
                 .count()
         };
         let problem = match kind {
@@ -207,10 +207,10 @@ fn image_alt_is_empty(content: &[Node]) -> bool {
     let mut in_image = false;
     let mut alt = String::new();
     for node in content {
-        match node {
-            Node::Md(Event::Start(Tag::Image { .. })) => in_image = true,
-            Node::Md(Event::End(TagEnd::Image)) => in_image = false,
-            Node::Md(Event::Text(t)) if in_image => alt.push_str(t),
+        match node.event() {
+            Some(Event::Start(Tag::Image { .. })) => in_image = true,
+            Some(Event::End(TagEnd::Image)) => in_image = false,
+            Some(Event::Text(t)) if in_image => alt.push_str(&t),
             _ => {}
         }
     }
