@@ -29,7 +29,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::secondary::{self, State};
 use super::{Relation, audit};
@@ -40,7 +40,7 @@ pub const MAX_ATOMS: usize = 400;
 const EPS: f64 = 1e-9;
 
 /// What a number adds up: a dataset column's values, the rows, or the values present in a column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Space {
     Column(usize),
     Rows,
@@ -170,7 +170,8 @@ fn seed(sheets: &mut [Sheet], of_cell: &OfCell) {
 /// Runs publication `q`'s own relation rule and exact check, preferring cells whose rows are
 /// all hidden in the other publications.
 fn reprotect(q: usize, sheets: &mut [Sheet], of_cell: &OfCell) {
-    let mut elsewhere: BTreeSet<(Space, u32)> = BTreeSet::new();
+    // Only asked whether it holds an atom, never iterated: a hash set keeps no order to lose.
+    let mut elsewhere: FxHashSet<(Space, u32)> = FxHashSet::default();
     for (&(p, r, c), &(s, v)) in of_cell {
         if p != q && sheets[p].states[r][c] == State::Hidden {
             elsewhere.extend(v.iter().map(|&a| (s, a)));
@@ -194,11 +195,22 @@ fn vectors(dataset_rows: usize, sheets: &[Sheet]) -> Vectors {
     for (q, sheet) in sheets.iter().enumerate() {
         let lin = &sheet.lineage;
         let groups = lin.groups.iter().max().map_or(0, |&g| g as usize + 1);
-        let mut of_group: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); groups];
+        // Each group's atoms, sorted and distinct: pushed per row, then sorted once (a set
+        // insert per dataset row and publication was the stage's largest cost).
+        let mut of_group: Vec<Vec<u32>> = vec![Vec::new(); groups];
         let mut rows_of_group = vec![0usize; groups];
         for (&row, &g) in lin.rows.iter().zip(&lin.groups) {
-            of_group[g as usize].insert(atoms[row as usize]);
+            let atoms_of = &mut of_group[g as usize];
+            let a = atoms[row as usize];
+            // Sorted extracts give runs of one atom: skip the repeats before sorting.
+            if atoms_of.last() != Some(&a) {
+                atoms_of.push(a);
+            }
             rows_of_group[g as usize] += 1;
+        }
+        for atoms_of in &mut of_group {
+            atoms_of.sort_unstable();
+            atoms_of.dedup();
         }
         for t in &lin.cells {
             let mine: Vec<usize> = t
@@ -247,28 +259,28 @@ fn atoms(dataset_rows: usize, sheets: &[Sheet]) -> Vec<u32> {
 }
 
 /// The equations of one quantity in its current states, as sorted atom lists.
-struct System {
+struct System<'a> {
     /// Shown cells, with their value.
-    known: Vec<((At, f64), Vec<u32>)>,
-    hidden: Vec<(At, Vec<u32>)>,
+    known: Vec<((At, f64), &'a [u32])>,
+    hidden: Vec<(At, &'a [u32])>,
     /// The basis of all shown cells.
     basis: Basis,
 }
 
-impl System {
-    fn new(cells: &[(At, Vec<u32>)], sheets: &[Sheet]) -> Result<System, TooLarge> {
+impl<'a> System<'a> {
+    fn new(cells: &'a [(At, Vec<u32>)], sheets: &[Sheet]) -> Result<System<'a>, TooLarge> {
         let state = |(q, r, c): At| sheets[q].states[r][c];
         let mut known = Vec::new();
         let mut hidden = Vec::new();
         for (cell, v) in cells.iter().filter(|(_, v)| !v.is_empty()) {
             match state(*cell) {
-                State::Shown(x) => known.push(((*cell, x), v.clone())),
-                State::Hidden => hidden.push((*cell, v.clone())),
+                State::Shown(x) => known.push(((*cell, x), v.as_slice())),
+                State::Hidden => hidden.push((*cell, v.as_slice())),
                 _ => {}
             }
         }
         hidden.sort_by_key(|(at, _)| *at);
-        let basis = Basis::of(known.iter().map(|(_, v)| v))?;
+        let basis = Basis::of(known.iter().map(|(_, v)| *v))?;
         Ok(System {
             known,
             hidden,
@@ -290,13 +302,13 @@ impl System {
     /// alone breaks the recomputation (smallest value, non-zero first, then position), else
     /// the first that overlaps `fixed`; `None` when no shown cell overlaps it.
     fn breaker(&self, fixed: At) -> Option<Vec<At>> {
-        let target = &self.hidden.iter().find(|(at, _)| *at == fixed)?.1;
+        let target = self.hidden.iter().find(|(at, _)| *at == fixed)?.1;
         // Distinct overlapping vectors, each with its copies.
         let mut numbers: BTreeMap<&[u32], Number> = BTreeMap::new();
         for (i, (cell, v)) in self.known.iter().enumerate() {
             let (at, x) = *cell;
             if v.iter().any(|a| target.binary_search(a).is_ok()) {
-                let entry = numbers.entry(v.as_slice()).or_insert((x, Vec::new()));
+                let entry = numbers.entry(v).or_insert((x, Vec::new()));
                 entry.1.push((i, at));
             }
         }
@@ -312,7 +324,7 @@ impl System {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| !skip.iter().any(|(j, _)| j == i))
-                .map(|(_, (_, v))| v);
+                .map(|(_, (_, v))| *v);
             // A basis too large to check does not count as broken.
             Basis::of(rest).is_ok_and(|b| !b.spans(target))
         };
@@ -327,33 +339,45 @@ impl System {
 /// One shown number: its value and its copies (index among the known cells, and place).
 type Number = (f64, Vec<(usize, At)>);
 
-/// A basis of the shown cells of one quantity.
+/// A basis of the shown cells of one quantity. Atoms are dense numbers (see [`atoms`]), so
+/// per-atom facts are vectors indexed by atom rather than ordered sets.
 struct Basis {
-    /// Atoms that the shown cells fix one by one (a cell of one unknown atom fixes it).
-    solved: BTreeSet<u32>,
-    /// The other atoms -> columns of the dense rows.
-    columns: BTreeMap<u32, usize>,
+    /// Per atom: fixed by the shown cells one by one (a cell of one unknown atom fixes it).
+    solved: Vec<bool>,
+    /// Per atom: its column of the dense rows, or [`NO_COLUMN`]; columns in atom order.
+    columns: Vec<usize>,
+    width: usize,
     rows: Vec<Vec<f64>>,
     pivots: Vec<usize>,
 }
+
+const NO_COLUMN: usize = usize::MAX;
 
 impl Basis {
     /// The basis of `vectors`: first the atoms they fix one by one are taken out (exact, and
     /// most of a big table's cells are such), then the rest is reduced densely. Too many
     /// atoms left is [`TooLarge`].
-    fn of<'a>(vectors: impl Iterator<Item = &'a Vec<u32>>) -> Result<Basis, TooLarge> {
-        // Copies of one number (a table and its chart) are one equation.
-        let distinct: BTreeSet<&[u32]> = vectors.map(Vec::as_slice).collect();
-        let mut solved: BTreeSet<u32> = BTreeSet::new();
+    fn of<'a>(vectors: impl Iterator<Item = &'a [u32]>) -> Result<Basis, TooLarge> {
+        // Copies of one number (a table and its chart) are one equation; sorted as a set.
+        let mut distinct: Vec<&[u32]> = vectors.collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let atoms = distinct
+            .iter()
+            .filter_map(|v| v.last())
+            .max()
+            .map_or(0, |&a| a as usize + 1);
+        let mut solved = vec![false; atoms];
         loop {
-            let before = solved.len();
+            let mut more = false;
             for v in &distinct {
-                let mut open = v.iter().filter(|a| !solved.contains(a));
+                let mut open = v.iter().filter(|&&a| !solved[a as usize]);
                 if let (Some(&a), None) = (open.next(), open.next()) {
-                    solved.insert(a);
+                    solved[a as usize] = true;
+                    more = true;
                 }
             }
-            if solved.len() == before {
+            if !more {
                 break;
             }
         }
@@ -362,29 +386,34 @@ impl Basis {
             .map(|v| {
                 v.iter()
                     .copied()
-                    .filter(|a| !solved.contains(a))
+                    .filter(|&a| !solved[a as usize])
                     .collect::<Vec<u32>>()
             })
             .filter(|v| !v.is_empty())
             .collect();
-        let open: BTreeSet<u32> = rest.iter().flatten().copied().collect();
-        if open.len() > MAX_ATOMS {
-            return Err(TooLarge(open.len()));
+        let mut columns = vec![NO_COLUMN; atoms];
+        rest.iter().flatten().for_each(|&a| columns[a as usize] = 0);
+        let mut width = 0;
+        for c in columns.iter_mut().filter(|c| **c != NO_COLUMN) {
+            *c = width;
+            width += 1;
         }
-        let columns: BTreeMap<u32, usize> =
-            open.into_iter().enumerate().map(|(i, a)| (a, i)).collect();
+        if width > MAX_ATOMS {
+            return Err(TooLarge(width));
+        }
         let mut rows: Vec<Vec<f64>> = rest
             .iter()
             .map(|v| {
-                let mut d = vec![0.0; columns.len()];
-                v.iter().for_each(|a| d[columns[a]] = 1.0);
+                let mut d = vec![0.0; width];
+                v.iter().for_each(|&a| d[columns[a as usize]] = 1.0);
                 d
             })
             .collect();
-        let pivots = audit::reduce(&mut rows, columns.len());
+        let pivots = audit::reduce(&mut rows, width);
         Ok(Basis {
             solved,
             columns,
+            width,
             rows,
             pivots,
         })
@@ -392,12 +421,16 @@ impl Basis {
 
     /// Whether the atoms `v` add up to a combination of the basis.
     fn spans(&self, v: &[u32]) -> bool {
-        let mut rest = vec![0.0f64; self.columns.len()];
-        for a in v.iter().filter(|a| !self.solved.contains(a)) {
+        let mut rest = vec![0.0f64; self.width];
+        for &a in v {
+            let a = a as usize;
+            if self.solved.get(a) == Some(&true) {
+                continue;
+            }
             match self.columns.get(a) {
-                Some(&c) => rest[c] = 1.0,
+                Some(&c) if c != NO_COLUMN => rest[c] = 1.0,
                 // An atom no shown cell holds: nothing can fix it.
-                None => return false,
+                _ => return false,
             }
         }
         for (row, &p) in self.rows.iter().zip(&self.pivots) {
