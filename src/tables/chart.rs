@@ -103,8 +103,15 @@ impl Env<'_> {
     ) -> Result<Option<Published>, Vec<Diagnostic>> {
         let words = self.words;
         let g = el.generated.as_mut().expect("a chart element");
-        let d = chart_spec::parse(&g.yaml, &g.file, g.origin, g.pos)?;
         let key = super::coordinate::element_key(&el.anchor);
+        let parsed;
+        let d = match self.hiding.spec(self.source, &key) {
+            Some(super::coordinate::Spec::Chart(d)) => d,
+            _ => {
+                parsed = chart_spec::parse(&g.yaml, &g.file, g.origin, g.pos)?;
+                &parsed
+            }
+        };
         let (t, data) = self.run(&d.query, &g.file, &key, |data, ctx| d.query.run(data, ctx))?;
         let meta = data.meta();
         super::from_sidecar(
@@ -121,7 +128,7 @@ impl Env<'_> {
             data: d.query.data_pos(),
         };
         let (t, chart_data, formats) = chart_data::shape(t, &d.mapping, words, &here)?;
-        let mut spec = d.chart;
+        let mut spec = d.chart.clone();
         inherit(&mut spec, &formats);
         spec.illustrative |= meta.illustrative;
         // Without the locale's chart words the locale file has an error already.

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Site, chart_spec, is_data, report_rules};
+use super::chart_spec::{self, ChartDirective};
+use super::{Site, is_data, report_rules};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::disclosure::{self, Grid, Rules, TooLarge};
 use crate::locale::Locale;
@@ -25,6 +26,17 @@ use crate::query::{Context, Query};
 #[derive(Debug, Default)]
 pub struct Hiding {
     cells: BTreeMap<(PathBuf, String), Coordinated>,
+    /// Each data element's spec as parsed here, by report and key: the tables stage uses it
+    /// rather than parsing the directive's YAML a second time. `None` for a key written twice
+    /// in one report, which the tables stage parses again itself.
+    specs: BTreeMap<(PathBuf, String), Option<Spec>>,
+}
+
+/// The parsed spec of one data element: a table's or box's query, or a whole chart directive.
+#[derive(Debug)]
+pub(super) enum Spec {
+    Table(Box<Query>),
+    Chart(Box<ChartDirective>),
 }
 
 /// One coordinated publication: what it hides, and the raw grid its query gave, so that the
@@ -44,6 +56,13 @@ impl Hiding {
             None => (&[], None),
         }
     }
+
+    /// The spec that coordination parsed for the element `key` of the report in `source`.
+    pub(super) fn spec(&self, source: &Path, key: &str) -> Option<&Spec> {
+        self.specs
+            .get(&(source.to_path_buf(), key.to_string()))
+            .and_then(Option::as_ref)
+    }
 }
 
 /// The key of a data element (table, box, chart): `#` and its anchor.
@@ -60,9 +79,26 @@ pub fn value_key(name: &str) -> String {
 struct Publication {
     report: PathBuf,
     key: String,
-    query: Query,
+    spec: Parsed,
     rules: Rules,
     total: String,
+}
+
+/// What a publication's query was read from.
+enum Parsed {
+    /// A data element's directive, kept for the tables stage.
+    Element(Spec),
+    /// A named value of the front matter.
+    Value(Box<Query>),
+}
+
+impl Publication {
+    fn query(&self) -> &Query {
+        match &self.spec {
+            Parsed::Element(Spec::Table(q)) | Parsed::Value(q) => q,
+            Parsed::Element(Spec::Chart(d)) => &d.query,
+        }
+    }
 }
 
 /// Coordinates every dataset that more than one query of the site publishes.
@@ -80,7 +116,7 @@ pub fn coordinate<'a>(
         .collect();
     let mut by_data: BTreeMap<&str, Vec<&Publication>> = BTreeMap::new();
     for p in found.iter().flatten() {
-        by_data.entry(p.query.data()).or_default().push(p);
+        by_data.entry(p.query().data()).or_default().push(p);
     }
     // Datasets are independent of each other: each is coordinated on its own thread.
     let shared: Vec<(&str, Vec<&Publication>)> =
@@ -94,6 +130,13 @@ pub fn coordinate<'a>(
     for (cells, problem) in done {
         hiding.cells.extend(cells);
         diags.extend(problem);
+    }
+    for p in found.into_iter().flatten() {
+        if let Parsed::Element(spec) = p.spec {
+            let slot = hiding.specs.entry((p.report, p.key));
+            // A key twice in one report is not guessed at: the tables stage parses each.
+            slot.and_modify(|s| *s = None).or_insert(Some(spec));
+        }
     }
     (hiding, diags)
 }
@@ -114,7 +157,7 @@ fn coordinate_one(data: &crate::query::Sealed, pubs: &[&Publication]) -> OfDatas
             hide: &[],
             raw: None,
         };
-        if let Ok((sheet, grid)) = p.query.survey(data, &ctx) {
+        if let Ok((sheet, grid)) = p.query().survey(data, &ctx) {
             keys.push((p.report.clone(), p.key.clone()));
             sheets.push(sheet);
             grids.push(grid);
@@ -170,8 +213,12 @@ pub fn audit<'a>(
             continue;
         };
         for p in publications(r, report_rules(r, site.rules), l.word("total")) {
-            all.push((p.report.clone(), p.key.clone(), p.query.data().to_string()));
-            let Some(data) = site.store.find(p.query.data()) else {
+            all.push((
+                p.report.clone(),
+                p.key.clone(),
+                p.query().data().to_string(),
+            ));
+            let Some(data) = site.store.find(p.query().data()) else {
                 continue;
             };
             let ctx = Context {
@@ -180,13 +227,13 @@ pub fn audit<'a>(
                 hide: hiding.get(&p.report, &p.key).0,
                 raw: None,
             };
-            let Ok((t, exposed)) = p.query.audit(data, &ctx) else {
+            let Ok((t, exposed)) = p.query().audit(data, &ctx) else {
                 continue;
             };
             hidden.extend(exposed.into_iter().map(|e| HiddenCount {
                 report: p.report.clone(),
                 key: p.key.clone(),
-                dataset: p.query.data().to_string(),
+                dataset: p.query().data().to_string(),
                 row: e.row,
                 column: t.column(&e.column).map(|c| t.heads()[c].label.clone()),
                 raw: e.raw,
@@ -200,11 +247,11 @@ pub fn audit<'a>(
 /// Specs that do not parse are left out (the tables stage reports them).
 fn publications(report: &ParsedReport, rules: Rules, total: &str) -> Vec<Publication> {
     let mut out = Vec::new();
-    let mut add = |key: String, query: Query| {
+    let mut add = |key: String, spec: Parsed| {
         out.push(Publication {
             report: report.source.clone(),
             key,
-            query,
+            spec,
             rules,
             total: total.to_string(),
         })
@@ -214,22 +261,24 @@ fn publications(report: &ParsedReport, rules: Rules, total: &str) -> Vec<Publica
         let Some(g) = el.generated.as_ref().filter(|_| is_data(el)) else {
             continue;
         };
-        let query = if g.directive == "chart" {
+        let spec = if g.directive == "chart" {
             chart_spec::parse(&g.yaml, &g.file, g.origin, g.pos)
                 .ok()
-                .map(|d| d.query)
+                .map(|d| Spec::Chart(Box::new(d)))
         } else {
-            Query::parse(&g.yaml, &g.file, g.origin).ok()
+            Query::parse(&g.yaml, &g.file, g.origin)
+                .ok()
+                .map(|q| Spec::Table(Box::new(q)))
         };
-        if let Some(q) = query {
-            add(element_key(&el.anchor), q);
+        if let Some(spec) = spec {
+            add(element_key(&el.anchor), Parsed::Element(spec));
         }
     }
     let origin = crate::markdown::FRONT_MATTER_ORIGIN;
     for (name, spec) in report.front.values.iter() {
         add(
             value_key(&name.value),
-            Query::new(spec.clone(), &report.source, origin),
+            Parsed::Value(Box::new(Query::new(spec.clone(), &report.source, origin))),
         );
     }
     out

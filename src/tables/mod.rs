@@ -246,9 +246,16 @@ impl Env<'_> {
     fn table(&self, el: &mut Element) -> Result<Published, Vec<Diagnostic>> {
         let words = self.words;
         let g = el.generated.as_mut().expect("a data element");
-        let query = Query::parse(&g.yaml, &g.file, g.origin).map_err(|d| vec![d])?;
         let key = coordinate::element_key(&el.anchor);
-        let (t, data) = self.run(&query, &g.file, &key, |data, ctx| query.run(data, ctx))?;
+        let parsed;
+        let query = match self.hiding.spec(self.source, &key) {
+            Some(coordinate::Spec::Table(q)) => &**q,
+            _ => {
+                parsed = Query::parse(&g.yaml, &g.file, g.origin).map_err(|d| vec![d])?;
+                &parsed
+            }
+        };
+        let (t, data) = self.run(query, &g.file, &key, |data, ctx| query.run(data, ctx))?;
         let meta = data.meta();
         from_sidecar(&mut el.title, &mut el.source, g, query.data(), meta, words)?;
         let illustrative = meta.illustrative.then_some(words.illustrative_note);

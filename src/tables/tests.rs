@@ -44,6 +44,12 @@ fn locales() -> BTreeMap<String, Locale> {
 
 /// Parses `index` as a report and runs the tables stage over it.
 fn run(index: &str) -> (ParsedReport, ReportValues, Vec<Diagnostic>) {
+    run_after(index, false)
+}
+
+/// [`run`], after the site's coordination when `coordinated` (which hands the stage its
+/// parsed specs), else with nothing coordinated.
+fn run_after(index: &str, coordinated: bool) -> (ParsedReport, ReportValues, Vec<Diagnostic>) {
     let src = ReportSource {
         slug: "r".into(),
         index: SourceFile {
@@ -66,7 +72,23 @@ fn run(index: &str) -> (ParsedReport, ReportValues, Vec<Diagnostic>) {
         downloads: config.downloads,
         charts: None,
     };
-    let (values, _, d) = expand(&mut report, &site, &locales["da"], &Hiding::default());
+    let hiding = if coordinated {
+        let (hiding, d) = super::coordinate(std::slice::from_ref(&report), &site, &|code| {
+            locales.get(code)
+        });
+        assert!(d.into_sorted().is_empty());
+        for key in ["#tab-k", "#tab-a"] {
+            let spec = hiding.spec(&report.source, key);
+            assert!(
+                matches!(spec, Some(super::coordinate::Spec::Table(_))),
+                "{key}"
+            );
+        }
+        hiding
+    } else {
+        Hiding::default()
+    };
+    let (values, _, d) = expand(&mut report, &site, &locales["da"], &hiding);
     (report, values, d.into_sorted())
 }
 
@@ -191,4 +213,35 @@ fn a_report_tightens_the_site_rules() {
     let (r, _, _) = run(&index);
     let note = elements(&r)[0].note.clone().unwrap();
     assert!(note.contains("Antal under 10"), "{note}");
+}
+
+#[test]
+fn the_tables_stage_uses_the_specs_coordination_parsed() {
+    let index = format!(
+        "{PIVOT}\n```table\nlabel: tab-a\ndata: k.csv\nfilter: {{Kommune: Aarup}}\n\
+         group: [År]\naggregate: {{n: sum(Antal)}}\n```\n"
+    );
+    let (alone, _, d) = run_after(&index, false);
+    assert!(d.is_empty(), "{d:?}");
+    let (coordinated, _, d) = run_after(&index, true);
+    assert!(d.is_empty(), "{d:?}");
+    let made = |r: &ParsedReport| {
+        elements(r)
+            .iter()
+            .map(|el| {
+                let g = el.generated.as_ref().unwrap();
+                let csv = g.download.as_ref().map(|d| d.bytes.clone());
+                (
+                    el.title.clone(),
+                    g.view.as_ref().unwrap().table.clone(),
+                    csv,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (made(&alone), made(&coordinated));
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0], b[0], "the pivot is not changed by coordination");
+    assert_eq!(a[1].0, b[1].0);
+    assert!(b[1].1.is_some() && b[1].2.is_some(), "{:?}", b[1]);
 }
