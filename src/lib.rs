@@ -157,6 +157,8 @@ impl Outcome {
 /// What the stages produced for a build that got to rendering.
 struct Built {
     files: Vec<render::OutputFile>,
+    /// The new tree the report pages were written into as they were rendered (not in `check`).
+    staging: Option<output::Staging>,
 }
 
 /// Builds (or checks) the site described by `opts`.
@@ -191,20 +193,27 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
     {
         return previous;
     }
-    let result = run(opts, &out, progress, &mut outcome, &mut diags);
+    let previous = cache.as_ref().map(|c| &c.previous.manifest);
+    let result = run(opts, (&out, previous), progress, &mut outcome, &mut diags);
     if opts.strict {
         diags.make_strict();
     }
-    if let Some(built) = result {
-        if let Some(cache) = cache.filter(|_| !diags.has_errors()) {
-            progress(Progress::Writing {
-                files: built.files.len(),
-            });
+    if let Some(Built { files, staging }) = result {
+        // A build with errors drops its staging folder: the output stays untouched.
+        if let (Some(cache), Some(staging)) = (cache.filter(|_| !diags.has_errors()), staging) {
+            progress(Progress::Writing { files: files.len() });
             let last = (key, inputs);
-            publish(opts, &built, cache, last, &mut outcome, &mut diags);
+            publish(
+                opts,
+                (staging, &files),
+                cache,
+                last,
+                &mut outcome,
+                &mut diags,
+            );
             return outcome;
         }
-        outcome.files = built.files.len();
+        outcome.files = files.len();
     }
     outcome.diagnostics = diags.into_sorted();
     outcome
@@ -253,15 +262,15 @@ fn unchanged(
 /// starts from; `last` is this build's key and inputs.
 fn publish(
     opts: &BuildOptions,
-    built: &Built,
+    (staging, files): (output::Staging, &[render::OutputFile]),
     cache: incremental::Cache,
     (key, inputs): (digest::Digest, Option<incremental::Inputs>),
     outcome: &mut Outcome,
     diags: &mut Diagnostics,
 ) {
     let out = outcome.out.clone();
-    outcome.files = built.files.len();
-    let published = match output::publish(&out, &built.files, &cache.previous.manifest) {
+    outcome.files = files.len();
+    let published = match output::publish(staging, files) {
         Ok(published) => published,
         Err(d) => {
             diags.push(d);
@@ -322,7 +331,7 @@ fn record_changes(
 /// write, or `None` when a stage could not go on; diagnostics collect along the way.
 fn run(
     opts: &BuildOptions,
-    out: &Path,
+    (out, previous): (&Path, Option<&output::Manifest>),
     progress: OnProgress,
     outcome: &mut Outcome,
     diags: &mut Diagnostics,
@@ -419,16 +428,39 @@ fn run(
         catalog: &catalog,
         search: search::page_state(&indexer, &published),
     };
-    let mut files = render::render_site(templates.as_ref()?, &input, &mut reports, &sources.theme)
-        .map_err(|d| diags.extend(d))
-        .ok()?;
-    // search: the index of the rendered report pages joins the output files
+    // A build writes each report page into its new tree as soon as it is rendered.
+    let staging = match previous {
+        Some(previous) => Some(
+            output::staging(out, previous.clone())
+                .map_err(|d| diags.push(d))
+                .ok()?,
+        ),
+        None => None,
+    };
+    let sink = staging.as_ref().map(|s| s as &dyn render::Sink);
+    let mut files = render::render_site(
+        templates.as_ref()?,
+        &input,
+        &mut reports,
+        &sources.theme,
+        sink,
+    )
+    .map_err(|d| diags.extend(d))
+    .ok()?;
+    // search: the index of the rendered report pages (read back where they were staged)
     let cache = (root.as_path(), !opts.no_cache);
-    let index = search::index(&indexer, &files, &published, &config.locale, cache);
+    let read = |f: &render::OutputFile| match &staging {
+        Some(s) => s.bytes(f),
+        None => match &f.content {
+            render::OutputContent::Bytes(b) => Some(b.clone()),
+            _ => None,
+        },
+    };
+    let index = search::index(&indexer, &files, &read, &published, &config.locale, cache);
     files.extend(index.map_err(|d| diags.push(d)).ok()?);
     outcome.published = published;
     diags.extend(output::check_collisions(&files));
-    Some(Built { files })
+    Some(Built { files, staging })
 }
 
 /// The stale-prose check of every report, against what its data publishes now and what the

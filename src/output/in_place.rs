@@ -123,6 +123,9 @@ pub(super) fn update(
 fn stage(swap: &Swap, change: &Change) -> Result<(), WriteError> {
     fs::create_dir_all(&swap.staging).map_err(at(&swap.staging))?;
     for (f, _) in &change.write {
+        if matches!(f.content, crate::render::OutputContent::Staged(_)) {
+            continue; // written when it was rendered
+        }
         let target = swap.staging.join(&f.path);
         if let Some(p) = target.parent() {
             fs::create_dir_all(p).map_err(at(p))?;

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::digest::{Digest, Stamp};
 use crate::model::AssetData;
-use crate::render::{OutputContent, OutputFile};
+use crate::render::{OutputContent, OutputFile, Sink, Staged};
 
 /// One published file: its content digest and what the file system said about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,13 +160,21 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Writes `files` into `out`, replacing its previous content atomically. `previous` is the
-/// manifest of the tree now published in `out` (empty when unknown).
-pub fn publish(
-    out: &Path,
-    files: &[OutputFile],
-    previous: &Manifest,
-) -> Result<Published, Diagnostic> {
+/// The new tree of a build while its files are rendered: a [`Sink`] that hashes each file
+/// it takes and writes it into the staging folder beside the output, unless the published file
+/// has the same bytes (that one is linked when the tree is published), keeping only the digest.
+/// [`publish`] then swaps the tree in, or makes a small change in place. Dropped without being
+/// published (a later page failed), it removes the staging folder: the output is untouched.
+pub struct Staging {
+    swap: Swap,
+    previous: Manifest,
+    /// The first file that could not be written, reported by [`publish`].
+    failed: Mutex<Option<WriteError>>,
+}
+
+/// Starts the new tree of `out`, whose published tree `previous` describes (empty when
+/// unknown): finishes an interrupted build and clears an old staging folder first.
+pub fn staging(out: &Path, previous: Manifest) -> Result<Staging, Diagnostic> {
     let swap = Swap::of(&absolute(out));
     swap.recover()
         .map_err(|e| swap.fail("cannot recover from an interrupted build", &swap.old, e))?;
@@ -174,6 +183,110 @@ pub fn publish(
     if swap.staging.exists() {
         fs::remove_dir_all(&swap.staging)
             .map_err(|e| swap.fail("cannot remove an old staging folder", &swap.staging, e))?;
+    }
+    fs::create_dir_all(&swap.staging).map_err(|e| swap.no_staging(e))?;
+    Ok(Staging {
+        swap,
+        previous,
+        failed: Mutex::new(None),
+    })
+}
+
+impl Staging {
+    fn tree(&self) -> Tree<'_> {
+        Tree {
+            dir: &self.swap.staging,
+            previous_dir: &self.swap.out,
+            previous: &self.previous,
+        }
+    }
+
+    /// The bytes of `f`, read back from the new tree or the published one where it was staged.
+    pub fn bytes(&self, f: &OutputFile) -> Option<Vec<u8>> {
+        match &f.content {
+            OutputContent::Bytes(bytes) => Some(bytes.clone()),
+            OutputContent::Staged(s) => {
+                let dir = if s.written {
+                    &self.swap.staging
+                } else {
+                    &self.swap.out
+                };
+                fs::read(dir.join(&f.path)).ok()
+            }
+            OutputContent::Copy(_) => None,
+        }
+    }
+
+    fn stage(&self, f: &OutputFile, bytes: &[u8]) -> Result<Staged, WriteError> {
+        let digest = Digest::of(bytes);
+        let tree = self.tree();
+        if tree.reusable(f, digest) {
+            return Ok(Staged {
+                digest,
+                written: false,
+            });
+        }
+        let target = self.swap.staging.join(&f.path);
+        if let Some(p) = target.parent() {
+            fs::create_dir_all(p).map_err(at(p))?;
+        }
+        fs::write(&target, bytes).map_err(at(&target))?;
+        Ok(Staged {
+            digest,
+            written: true,
+        })
+    }
+}
+
+impl Sink for Staging {
+    /// Stages a file with bytes; anything else (an asset, an unsafe path, a file that could not
+    /// be written) is kept as it is, and a write failure is reported by [`publish`].
+    fn put(&self, f: OutputFile) -> OutputFile {
+        let OutputContent::Bytes(bytes) = &f.content else {
+            return f;
+        };
+        if !safe(&f.path) {
+            return f;
+        }
+        match self.stage(&f, bytes) {
+            Ok(staged) => OutputFile {
+                content: OutputContent::Staged(staged),
+                ..f
+            },
+            Err(e) => {
+                let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+                // The first in path order, whichever thread got there first.
+                if failed.as_ref().is_none_or(|(p, _)| e.0 < *p) {
+                    *failed = Some(e);
+                }
+                f
+            }
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.swap.staging.exists() {
+            let _ = fs::remove_dir_all(&self.swap.staging);
+        }
+    }
+}
+
+fn safe(path: &str) -> bool {
+    Path::new(path)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Publishes `files` (those `staging` took, and the others) into its output, replacing the
+/// previous content atomically.
+pub fn publish(staging: Staging, files: &[OutputFile]) -> Result<Published, Diagnostic> {
+    let swap = &staging.swap;
+    let previous = &staging.previous;
+    let failed = staging.failed.lock().map(|mut f| f.take()).unwrap_or(None);
+    if let Some((path, e)) = failed {
+        return Err(swap.fail("cannot write the new site", &path, e));
     }
     let tree = Tree {
         dir: &swap.staging,
@@ -189,7 +302,7 @@ pub fn publish(
                 manifest: previous.clone(),
             });
         }
-        return in_place::update(&swap, change, previous)
+        return in_place::update(swap, change, previous)
             .map_err(|(path, e)| swap.fail("cannot write the new site", &path, e));
     }
     let published = match tree.write(files) {
@@ -197,9 +310,7 @@ pub fn publish(
         Err((path, e)) => {
             let _ = fs::remove_dir_all(&swap.staging);
             return Err(if path == swap.staging {
-                let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let what = format!("cannot create the new site's folder {name} beside the output");
-                swap.fail(&what, &swap.out, e)
+                swap.no_staging(e)
             } else {
                 swap.fail("cannot write the new site", &path, e)
             });
@@ -335,6 +446,16 @@ impl Swap {
         Ok(())
     }
 
+    fn no_staging(&self, e: io::Error) -> Diagnostic {
+        let name = self
+            .staging
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        let what = format!("cannot create the new site's folder {name} beside the output");
+        self.fail(&what, &self.out, e)
+    }
+
     fn fail(&self, what: &str, path: &Path, e: io::Error) -> Diagnostic {
         let help = match e.kind() {
             io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge => {
@@ -374,7 +495,7 @@ impl Tree<'_> {
         for f in files {
             let rel = Path::new(&f.path);
             let target = self.dir.join(rel);
-            if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            if !safe(&f.path) {
                 let e = io::Error::other(format!("unsafe output path {}", f.path));
                 return Err((target, e));
             }
@@ -416,6 +537,9 @@ impl Tree<'_> {
 
     /// Whether the published file at `f`'s path has the digest `digest` and is unchanged.
     fn reusable(&self, f: &OutputFile, digest: Digest) -> bool {
+        if let OutputContent::Staged(s) = &f.content {
+            return !s.written; // decided when it was staged
+        }
         self.previous
             .get(&f.path)
             .is_some_and(|p| p.digest == digest)
@@ -447,6 +571,7 @@ impl Tree<'_> {
                 AssetData::File(from) => Digest::of_file(from).map_err(at(from))?,
                 AssetData::Embedded(bytes) => Digest::of(bytes),
             },
+            OutputContent::Staged(s) => s.digest,
         })
     }
 }
@@ -471,6 +596,8 @@ fn write_content(f: &OutputFile, target: &Path) -> io::Result<()> {
                 .map(|_| ()),
             AssetData::Embedded(bytes) => fs::write(target, bytes),
         },
+        // Written into the staging folder when it was rendered (only written files get here).
+        OutputContent::Staged(_) => Ok(()),
     }
 }
 

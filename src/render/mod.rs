@@ -38,6 +38,23 @@ pub struct OutputFile {
 pub enum OutputContent {
     Bytes(Vec<u8>),
     Copy(Asset),
+    /// Already handed to a publishing [`Sink`], which kept only what publishing needs.
+    Staged(Staged),
+}
+
+/// What a [`Sink`] keeps of a file it took: the digest of its bytes, and whether it wrote them
+/// into the new tree (`false`: the published file has these bytes and is linked at the end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staged {
+    pub digest: crate::digest::Digest,
+    pub written: bool,
+}
+
+/// Takes rendered files as soon as they are rendered, so their bytes need not be held until
+/// the whole site is (see `output::Staging`). Returns the file to keep in the list of output
+/// files: [`OutputContent::Staged`], or the file itself where the sink could not take it.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> OutputFile;
 }
 
 /// The compiled templates of a theme.
@@ -179,14 +196,21 @@ struct Body {
 /// Renders every page of the site. Reports are rendered in parallel; order is kept. Each
 /// report's nodes and footnotes are moved into its render task and dropped there (`reports`
 /// keeps its front matter, table of contents and labels; its `nodes` are left empty): the
-/// site-wide pages see only the owned [`ReportView`]s.
+/// site-wide pages see only the owned [`ReportView`]s. With a `sink`, each report page and its
+/// downloads are handed to it as soon as they are rendered (a build writes them into its new
+/// tree then); without one (`check`), every file is returned with its bytes.
 pub fn render_site(
     templates: &Templates,
     site: &SiteInput,
     reports: &mut [ParsedReport],
     theme: &ThemeSource,
+    sink: Option<&dyn Sink>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     use rayon::prelude::*;
+    let put = |f: OutputFile| match sink {
+        Some(s) => s.put(f),
+        None => f,
+    };
     let base = site.config.base_path();
     let site_locale = &site.locales[&site.config.locale];
     let site_view = site_view(site, &base);
@@ -241,7 +265,11 @@ pub fn render_site(
                 &format!("{}/index.html", report.slug),
                 &report.source,
             );
-            (file, downloads(report, &body.nodes).collect())
+            // Handed on at once: the page's bytes are dropped here, not when the site is done.
+            (
+                file.map(&put),
+                downloads(report, &body.nodes).map(&put).collect(),
+            )
         })
         .collect();
     let (rendered, downloaded): (Vec<_>, Vec<_>) = rendered.into_iter().unzip();

@@ -18,6 +18,7 @@
 mod pagefind;
 mod reuse;
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -195,15 +196,32 @@ pub fn page_state(indexer: &Indexer, published: &[PublishedReport]) -> Option<bo
 pub fn index(
     indexer: &Indexer,
     files: &[OutputFile],
+    read: &dyn Fn(&OutputFile) -> Option<Vec<u8>>,
     published: &[PublishedReport],
     language: &str,
     (root, reuse): (&Path, bool),
 ) -> Result<Vec<OutputFile>, Diagnostic> {
+    if !matches!(indexer, Indexer::Pagefind(_)) || published.is_empty() {
+        return Ok(Vec::new());
+    }
     let cache = root.join(CACHE_DIR);
+    let pages = pages(published);
+    let by_path: BTreeMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    // The pages were handed to the output as they were rendered: their bytes are read back.
+    let pages_read: Vec<OutputFile> = pages
+        .iter()
+        .filter_map(|p| by_path.get(p.path.as_str()))
+        .filter_map(|f| {
+            read(f).map(|bytes| OutputFile {
+                content: OutputContent::Bytes(bytes),
+                ..(*f).clone()
+            })
+        })
+        .collect();
     index_pages(
         indexer,
-        files,
-        &pages(published),
+        &pages_read,
+        &pages,
         language,
         Some((&cache, reuse)),
     )

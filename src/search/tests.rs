@@ -230,7 +230,7 @@ fn unchanged_pages_reuse_the_kept_index_and_an_edited_cache_is_not_trusted() {
         b.iter()
             .map(|f| match &f.content {
                 OutputContent::Bytes(v) => (f.path.clone(), v.clone()),
-                OutputContent::Copy(_) => unreachable!(),
+                OutputContent::Copy(_) | OutputContent::Staged(_) => unreachable!(),
             })
             .collect()
     };
