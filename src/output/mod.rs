@@ -18,12 +18,14 @@
 //! it rewrote.
 
 mod in_place;
+mod staging;
+
+pub use staging::{Staging, staging};
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -31,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::digest::{Digest, Stamp};
 use crate::model::AssetData;
-use crate::render::{OutputContent, OutputFile, Sink, Staged};
+use crate::render::{OutputContent, OutputFile};
 
 /// One published file: its content digest and what the file system said about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,119 +160,6 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
-}
-
-/// The new tree of a build while its files are rendered: a [`Sink`] that hashes each file
-/// it takes and writes it into the staging folder beside the output, unless the published file
-/// has the same bytes (that one is linked when the tree is published), keeping only the digest.
-/// [`publish`] then swaps the tree in, or makes a small change in place. Dropped without being
-/// published (a later page failed), it removes the staging folder: the output is untouched.
-pub struct Staging {
-    swap: Swap,
-    previous: Manifest,
-    /// The first file that could not be written, reported by [`publish`].
-    failed: Mutex<Option<WriteError>>,
-}
-
-/// Starts the new tree of `out`, whose published tree `previous` describes (empty when
-/// unknown): finishes an interrupted build and clears an old staging folder first.
-pub fn staging(out: &Path, previous: Manifest) -> Result<Staging, Diagnostic> {
-    let swap = Swap::of(&absolute(out));
-    swap.recover()
-        .map_err(|e| swap.fail("cannot recover from an interrupted build", &swap.old, e))?;
-    fs::create_dir_all(&swap.parent)
-        .map_err(|e| swap.fail("cannot create the output's parent folder", &swap.parent, e))?;
-    if swap.staging.exists() {
-        fs::remove_dir_all(&swap.staging)
-            .map_err(|e| swap.fail("cannot remove an old staging folder", &swap.staging, e))?;
-    }
-    fs::create_dir_all(&swap.staging).map_err(|e| swap.no_staging(e))?;
-    Ok(Staging {
-        swap,
-        previous,
-        failed: Mutex::new(None),
-    })
-}
-
-impl Staging {
-    fn tree(&self) -> Tree<'_> {
-        Tree {
-            dir: &self.swap.staging,
-            previous_dir: &self.swap.out,
-            previous: &self.previous,
-        }
-    }
-
-    /// The bytes of `f`, read back from the new tree or the published one where it was staged.
-    pub fn bytes(&self, f: &OutputFile) -> Option<Vec<u8>> {
-        match &f.content {
-            OutputContent::Bytes(bytes) => Some(bytes.clone()),
-            OutputContent::Staged(s) => {
-                let dir = if s.written {
-                    &self.swap.staging
-                } else {
-                    &self.swap.out
-                };
-                fs::read(dir.join(&f.path)).ok()
-            }
-            OutputContent::Copy(_) => None,
-        }
-    }
-
-    fn stage(&self, f: &OutputFile, bytes: &[u8]) -> Result<Staged, WriteError> {
-        let digest = Digest::of(bytes);
-        let tree = self.tree();
-        if tree.reusable(f, digest) {
-            return Ok(Staged {
-                digest,
-                written: false,
-            });
-        }
-        let target = self.swap.staging.join(&f.path);
-        if let Some(p) = target.parent() {
-            fs::create_dir_all(p).map_err(at(p))?;
-        }
-        fs::write(&target, bytes).map_err(at(&target))?;
-        Ok(Staged {
-            digest,
-            written: true,
-        })
-    }
-}
-
-impl Sink for Staging {
-    /// Stages a file with bytes; anything else (an asset, an unsafe path, a file that could not
-    /// be written) is kept as it is, and a write failure is reported by [`publish`].
-    fn put(&self, f: OutputFile) -> OutputFile {
-        let OutputContent::Bytes(bytes) = &f.content else {
-            return f;
-        };
-        if !safe(&f.path) {
-            return f;
-        }
-        match self.stage(&f, bytes) {
-            Ok(staged) => OutputFile {
-                content: OutputContent::Staged(staged),
-                ..f
-            },
-            Err(e) => {
-                let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
-                // The first in path order, whichever thread got there first.
-                if failed.as_ref().is_none_or(|(p, _)| e.0 < *p) {
-                    *failed = Some(e);
-                }
-                f
-            }
-        }
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if self.swap.staging.exists() {
-            let _ = fs::remove_dir_all(&self.swap.staging);
-        }
-    }
 }
 
 fn safe(path: &str) -> bool {
