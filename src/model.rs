@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use pulldown_cmark::{CowStr, Event, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -231,14 +231,23 @@ pub struct TocEntry {
 /// evalpress adds (numbered headings, directives, references, footnotes) gets its own node.
 ///
 /// A report keeps its nodes from parsing until its page is rendered, so a node is small (32
-/// bytes): text and tag ends, most of the nodes, are held as they are; other events and the
-/// larger nodes are boxed. [`Node::md`] makes the node of an event, [`Node::event`] gives it back.
+/// bytes): text, line breaks, tag ends and the starts of tags that carry
+/// nothing (paragraphs, items, emphasis), most of the nodes, are held as they are; other events
+/// and the larger nodes are boxed. [`Node::md`] makes the node of an event, [`Node::event`]
+/// gives it back.
 #[derive(Debug, Clone)]
 pub enum Node {
     /// Plain text (`Event::Text`).
     Text(CowStr<'static>),
     /// The end of a Markdown tag (`Event::End`).
     End(TagEnd),
+    /// The start of a tag that carries nothing but its kind (`Event::Start(Tag::Paragraph)`),
+    /// named by its end: one box less for each paragraph, list item and emphasis.
+    Start(TagEnd),
+    /// A line break: soft (`Event::SoftBreak`, one per line of prose) or hard.
+    Break {
+        hard: bool,
+    },
     /// Any other Markdown event.
     Md(Box<Event<'static>>),
     HeadingStart(Box<Heading>),
@@ -265,6 +274,12 @@ impl Node {
         match event {
             Event::Text(text) => Node::Text(text),
             Event::End(end) => Node::End(end),
+            Event::SoftBreak => Node::Break { hard: false },
+            Event::HardBreak => Node::Break { hard: true },
+            Event::Start(tag) => match plain_tag(tag.to_end()) {
+                Some(tag) => Node::Start(tag.to_end()),
+                None => Node::Md(Box::new(Event::Start(tag))),
+            },
             other => Node::Md(Box::new(other)),
         }
     }
@@ -274,10 +289,37 @@ impl Node {
         match self {
             Node::Text(text) => Some(Event::Text(CowStr::Borrowed(text))),
             Node::End(end) => Some(Event::End(*end)),
+            Node::Start(end) => plain_tag(*end).map(Event::Start),
+            Node::Break { hard: false } => Some(Event::SoftBreak),
+            Node::Break { hard: true } => Some(Event::HardBreak),
             Node::Md(event) => Some((**event).clone()),
             _ => None,
         }
     }
+}
+
+/// The tag that ends with `end`, when that tag carries nothing else (so a node can hold it as
+/// its end); `None` for tags with content of their own (links, headings, code blocks, lists).
+fn plain_tag(end: TagEnd) -> Option<Tag<'static>> {
+    Some(match end {
+        TagEnd::Paragraph => Tag::Paragraph,
+        TagEnd::BlockQuote(kind) => Tag::BlockQuote(kind),
+        TagEnd::HtmlBlock => Tag::HtmlBlock,
+        TagEnd::Item => Tag::Item,
+        TagEnd::DefinitionList => Tag::DefinitionList,
+        TagEnd::DefinitionListTitle => Tag::DefinitionListTitle,
+        TagEnd::DefinitionListDefinition => Tag::DefinitionListDefinition,
+        TagEnd::TableHead => Tag::TableHead,
+        TagEnd::TableRow => Tag::TableRow,
+        TagEnd::TableCell => Tag::TableCell,
+        TagEnd::Emphasis => Tag::Emphasis,
+        TagEnd::Strong => Tag::Strong,
+        TagEnd::Strikethrough => Tag::Strikethrough,
+        TagEnd::Superscript => Tag::Superscript,
+        TagEnd::Subscript => Tag::Subscript,
+        TagEnd::MetadataBlock(kind) => Tag::MetadataBlock(kind),
+        _ => return None,
+    })
 }
 
 /// A numbered heading's start.
@@ -424,14 +466,38 @@ mod tests {
             title: "".into(),
             id: "".into(),
         });
+        let quote = Tag::BlockQuote(Some(pulldown_cmark::BlockQuoteKind::Note));
+        let plain = [
+            Tag::Paragraph,
+            Tag::Item,
+            Tag::Emphasis,
+            Tag::TableCell,
+            quote,
+        ];
         for event in [
             Event::Text("ord".into()),
             Event::End(TagEnd::Paragraph),
+            Event::SoftBreak,
+            Event::HardBreak,
+            Event::Start(Tag::List(Some(3))),
+            Event::Start(Tag::Table(vec![pulldown_cmark::Alignment::Right])),
             link,
-        ] {
+        ]
+        .into_iter()
+        .chain(plain.into_iter().map(Event::Start))
+        {
             assert_eq!(Node::md(event.clone()).event(), Some(event));
         }
         assert!(matches!(Node::md(Event::Text("a".into())), Node::Text(_)));
+        // A line break and a tag that carries nothing are held without a box.
+        assert!(matches!(
+            Node::md(Event::SoftBreak),
+            Node::Break { hard: false }
+        ));
+        let item = Node::md(Event::Start(Tag::Item));
+        assert!(matches!(item, Node::Start(TagEnd::Item)), "{item:?}");
+        let list = Node::md(Event::Start(Tag::List(None)));
+        assert!(matches!(list, Node::Md(_)), "{list:?}");
         assert_eq!(Node::RefEnd.event(), None);
     }
 }

@@ -119,7 +119,11 @@ impl<'a> BodyWriter<'a> {
                 continue;
             }
             match node {
-                Node::Text(_) | Node::End(_) | Node::Md(_) => {}
+                Node::Text(_)
+                | Node::End(_)
+                | Node::Start(_)
+                | Node::Break { .. }
+                | Node::Md(_) => {}
                 Node::HeadingStart(h) => {
                     let (level, id, number) = (&h.level, &h.id, &h.number);
                     let number = if number.is_empty() {
