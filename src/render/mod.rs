@@ -379,12 +379,13 @@ fn link_series<'a>(views: &mut [ReportView<'a>], config: &Config, base: &str) ->
     order
 }
 
-/// A group of the index: a programme's reports, or the reports of no programme.
+/// A group of the index: a programme's reports, or the reports of no programme. Its reports
+/// are the values of `reports` (shared, not serialised again: see [`Pages::front_pages`]).
 #[derive(Serialize)]
-struct GroupView<'v, 'a> {
+struct GroupView {
     label: Option<String>,
     url: Option<String>,
-    reports: Vec<&'v ReportView<'a>>,
+    reports: Vec<tera::Value>,
 }
 
 /// What the site-wide pages share.
@@ -413,22 +414,26 @@ impl Pages<'_, '_> {
     fn front_pages(&self) -> Vec<Result<OutputFile, Diagnostic>> {
         let site = self.site;
         let listed = self.listed();
+        // Each listed report is serialised once: `reports` and `groups` share its value (tera
+        // values are reference-counted), which at 10,000 reports is hundreds of megabytes less.
+        let values: Vec<tera::Value> = listed.iter().map(tera::Value::from_serializable).collect();
         let mut groups: Vec<GroupView> = Vec::new();
         let mut others = Vec::new();
-        for r in &listed {
+        for (r, value) in listed.iter().zip(&values) {
+            let value = value.clone();
             let Some(p) = r.programme else {
-                others.push(*r);
+                others.push(value);
                 continue;
             };
             match groups
                 .iter_mut()
                 .find(|g| g.url.as_deref() == r.series.as_ref().map(|s| s.programme_url.as_str()))
             {
-                Some(g) => g.reports.push(r),
+                Some(g) => g.reports.push(value),
                 None => groups.push(GroupView {
                     label: r.programme_label.clone(),
                     url: Some(series::programme_url(self.base, p)),
-                    reports: vec![r],
+                    reports: vec![value],
                 }),
             }
         }
@@ -448,7 +453,7 @@ impl Pages<'_, '_> {
             .unwrap_or(&site.config.description);
         let mut ctx = self.context(title, description, self.base);
         ctx.insert("intro_html", &intro);
-        ctx.insert("reports", &listed);
+        ctx.insert("reports", &values);
         ctx.insert("groups", &groups);
         ctx.insert("search_ready", &(site.search == Some(true)));
         let index_source = PathBuf::from("content/_index.md");
