@@ -159,6 +159,8 @@ struct Built {
     files: Vec<render::OutputFile>,
     /// The new tree the report pages were written into as they were rendered (not in `check`).
     staging: Option<output::Staging>,
+    /// What the next build needs to skip unchanged reports (`None` when the inputs are unknown).
+    records: Option<incremental::record::Records>,
 }
 
 /// Builds (or checks) the site described by `opts`.
@@ -193,16 +195,21 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
     {
         return previous;
     }
-    let previous = cache.as_ref().map(|c| &c.previous.manifest);
-    let result = run(opts, (&out, previous), progress, &mut outcome, &mut diags);
+    let before = (cache.as_ref(), inputs.as_ref(), key);
+    let result = run(opts, (&out, before), progress, &mut outcome, &mut diags);
     if opts.strict {
         diags.make_strict();
     }
-    if let Some(Built { files, staging }) = result {
+    if let Some(Built {
+        files,
+        staging,
+        records,
+    }) = result
+    {
         // A build with errors drops its staging folder: the output stays untouched.
         if let (Some(cache), Some(staging)) = (cache.filter(|_| !diags.has_errors()), staging) {
             progress(Progress::Writing { files: files.len() });
-            let last = (key, inputs);
+            let last = (key, inputs.zip(records));
             publish(
                 opts,
                 (staging, &files),
@@ -264,7 +271,10 @@ fn publish(
     opts: &BuildOptions,
     (staging, files): (output::Staging, &[render::OutputFile]),
     cache: incremental::Cache,
-    (key, inputs): (digest::Digest, Option<incremental::Inputs>),
+    (key, inputs): (
+        digest::Digest,
+        Option<(incremental::Inputs, incremental::record::Records)>,
+    ),
     outcome: &mut Outcome,
     diags: &mut Diagnostics,
 ) {
@@ -287,15 +297,16 @@ fn publish(
     let dir = changes::store::state_dir(&opts.root, &out);
     let unreadable = |d: &&Diagnostic| d.file == Path::new(".evalpress") && !d.is_error();
     let warned = outcome.diagnostics.iter().find(unreadable);
-    let again = kept_snapshots(&dir, &outcome.snapshot).err();
+    let again = changes::check::kept(&dir, &outcome.snapshot).err();
     let repeatable = outcome.changes.is_some() && again.as_ref() == warned;
     // The snapshot is the one the list of changes keeps; too large to keep twice.
     let snapshot = std::mem::take(&mut outcome.snapshot);
     let last = inputs
         .filter(|_| repeatable)
-        .map(|inputs| incremental::LastBuild {
+        .map(|(inputs, records)| incremental::LastBuild {
             key,
             inputs,
+            records,
             changes: incremental::folder_stamps(&dir),
             outcome: Outcome {
                 rewritten: Vec::new(),
@@ -327,15 +338,25 @@ fn record_changes(
         .ok()
 }
 
+/// What a build into the output had before it: the cache, this build's inputs and its key.
+type Before<'a> = (
+    Option<&'a incremental::Cache>,
+    Option<&'a incremental::Inputs>,
+    digest::Digest,
+);
+
 /// The stages in order. Fills the counts and snapshot of `outcome` and returns the files to
-/// write, or `None` when a stage could not go on; diagnostics collect along the way.
+/// write, or `None` when a stage could not go on; diagnostics collect along the way. Reports
+/// whose inputs did not change since the previous build are kept, not computed (see
+/// [`incremental::plan`]).
 fn run(
     opts: &BuildOptions,
-    (out, previous): (&Path, Option<&output::Manifest>),
+    (out, (cache, inputs, key)): (&Path, Before),
     progress: OnProgress,
     outcome: &mut Outcome,
     diags: &mut Diagnostics,
 ) -> Option<Built> {
+    use incremental::{plan, rebuild, skip};
     let root = &opts.root;
     if opts.write
         && let Err(d) = output::check_output_dir(root, out)
@@ -349,8 +370,6 @@ fn run(
     diags.extend(d);
     let (catalog, d) = models::load(root);
     diags.extend(d);
-    let (store, d) = data::store::load(root, &config.data_defaults());
-    diags.extend(d);
     let locales = read_locales(&sources.theme, diags);
     let templates = render::templates(&sources.theme)
         .map_err(|d| diags.extend(d))
@@ -359,52 +378,73 @@ fn run(
     progress(Progress::Parsing {
         reports: sources.reports.len(),
     });
-    let (mut reports, mut front_page) =
+    let (reports, mut front_page) =
         parse_all((root, &sources), &config, &locales, opts.drafts, diags);
+    let index = resolve::label_index(&reports);
+    // The previous build's snapshot: the cells of the reports it kept, and the prose check's.
+    let dir = changes::store::state_dir(root, out);
+    let current = changes::store::read_current(&dir).map_err(changes::check::unreadable);
+    let base = inputs.map(|i| incremental::record::base(key, i));
+    let prior = cache.zip(base).and_then(|(c, b)| skip::usable(c, &dir, b));
+    let manifest = cache.map(|c| &c.previous.manifest);
+    let previous = match (prior, manifest, &current) {
+        (Some(records), Some(manifest), Ok(Some(current))) => Some(plan::Previous {
+            records,
+            manifest,
+            out,
+            current,
+        }),
+        _ => None,
+    };
+    let rules = config.disclosure.rules();
+    let plan = plan::plan(previous, &reports, inputs, &index, &|r| {
+        tables::datasets_of(r, rules)
+    });
+    let (store, d) = data::store::load_except(root, &config.data_defaults(), &plan.unread);
+    diags.extend(d);
 
-    let (charting, d) = tables::Charting::new(&sources.theme, &locales, &reports);
+    let (split, mut work) = skip::Split::new(reports, &plan);
+    let (charting, d) = tables::Charting::new(&sources.theme, &locales, &work);
     diags.extend(d);
     let site_data = tables::Site {
         store: &store,
-        rules: config.disclosure.rules(),
+        rules,
         format: config.format,
         downloads: config.downloads,
         charts: charting.as_ref(),
     };
     progress(Progress::Generating {
-        reports: reports.len(),
+        reports: work.len(),
     });
-    let (values, snapshot) = generate(
-        &mut reports,
+    let locale_of = rebuild::Locales {
+        all: &locales,
+        config: &config,
+    };
+    let front_nodes = front_page.as_mut().map(|(_, nodes)| nodes);
+    let (computed, d) = rebuild::compute(
+        &mut work,
         (&catalog, &site_data),
-        &locales,
-        &config,
+        (&index, front_nodes),
+        &locale_of,
         progress,
-        diags,
     );
-    let key_figures = resolve_all(
-        &mut reports,
-        front_page.as_mut(),
-        &values,
-        &catalog,
-        &locales,
-        &config,
-        diags,
-    );
-    let mut snapshot = snapshot;
-    for r in &reports {
-        if let Some(published) = snapshot.reports.get_mut(&r.slug) {
-            changes::add_resolved_values(r, published);
-        }
-    }
-    diags.extend(check_prose(
-        opts, out, &reports, &snapshot, &locales, &config,
+    diags.extend(d);
+    let mut reports = split.merge(work);
+    let kept = current.as_ref().ok().and_then(Option::as_ref);
+    let mut assembled = skip::assemble(&reports, &plan, (computed, prior), (kept, manifest), diags);
+    outcome.snapshot = std::mem::take(&mut assembled.snapshot);
+    let of = |code: &str| locale_of.of(code);
+    diags.extend(changes::check::prose(
+        &dir,
+        &reports,
+        (&outcome.snapshot, current),
+        &of,
     ));
     let site_locale = locales.get(&config.locale);
-    outcome.summary = summary::Summary::new(count_elements(&reports), site_locale);
+    outcome.summary = summary::Summary::new(assembled.counts, site_locale);
     outcome.reports = reports.len();
-    outcome.rebuilt = reports.len();
-    outcome.snapshot = snapshot;
+    outcome.rebuilt = plan.rebuilt();
+    outcome.reused = reports.len() - outcome.rebuilt;
 
     if diags.has_errors() || (opts.strict && diags.warning_count() > 0) {
         return None;
@@ -423,13 +463,14 @@ fn run(
             .as_ref()
             .map(|(m, n)| (m.title.clone(), m.description.clone(), n.as_slice())),
         build_date: opts.build_date.clone(),
-        key_figures: &key_figures,
+        key_figures: &assembled.key_figures,
         store: &store,
         catalog: &catalog,
         search: search::page_state(&indexer, &published),
+        kept: &assembled.kept,
     };
     // A build writes each report page into its new tree as soon as it is rendered.
-    let staging = match previous {
+    let staging = match manifest {
         Some(previous) => Some(
             output::staging(out, previous.clone())
                 .map_err(|d| diags.push(d))
@@ -438,7 +479,7 @@ fn run(
         None => None,
     };
     let sink = staging.as_ref().map(|s| s as &dyn render::Sink);
-    let mut files = render::render_site(
+    let (mut files, elements) = render::render_site(
         templates.as_ref()?,
         &input,
         &mut reports,
@@ -460,70 +501,15 @@ fn run(
     files.extend(index.map_err(|d| diags.push(d)).ok()?);
     outcome.published = published;
     diags.extend(output::check_collisions(&files));
-    Some(Built { files, staging })
-}
-
-/// The stale-prose check of every report, against what its data publishes now and what the
-/// previous build into `out` published (see [`changes::stale`]).
-fn check_prose(
-    opts: &BuildOptions,
-    out: &Path,
-    reports: &[ParsedReport],
-    snapshot: &changes::Snapshot,
-    locales: &BTreeMap<String, Locale>,
-    config: &Config,
-) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    let dir = changes::store::state_dir(&opts.root, out);
-    let kept = kept_snapshots(&dir, snapshot).unwrap_or_else(|d| {
-        diags.push(d);
-        (None, None)
+    let records = base.map(|base| {
+        let made = (elements, files.as_slice());
+        skip::records((base, &plan, prior), &reports, &assembled, made, &store)
     });
-    let before = changes::store::baseline(&kept, snapshot);
-    let found: Vec<Vec<Diagnostic>> = reports
-        .par_iter()
-        .filter_map(|r| {
-            let now = snapshot.reports.get(&r.slug)?;
-            let locale = locale_of(locales, config, &r.locale)?;
-            let words = changes::stale::ProseWords::from_words(&locale.words);
-            let old = before.and_then(|b| b.reports.get(&r.slug));
-            Some(changes::stale::check(&r.literals, now, old, &words))
-        })
-        .collect();
-    found.into_iter().for_each(|d| diags.extend(d));
-    diags
-}
-
-/// The snapshots kept in `dir` for the prose check, or the warning that they cannot be read.
-fn kept_snapshots(
-    dir: &Path,
-    snapshot: &changes::Snapshot,
-) -> Result<changes::store::Kept, Diagnostic> {
-    changes::store::snapshots(dir, snapshot).map_err(|why| {
-        Diagnostic::warning(".evalpress", Pos::FILE, format!("the previous build's numbers cannot be read: {why}"))
-            .help("the next `evalpress build` starts the list of changes afresh (or delete .evalpress/changes/ in the site root)")
+    Some(Built {
+        files,
+        staging,
+        records,
     })
-}
-
-/// How many reports, tables and figures the site has (elements inside boxes too).
-fn count_elements(reports: &[ParsedReport]) -> (usize, usize, usize) {
-    fn walk(nodes: &[model::Node], counts: &mut (usize, usize)) {
-        for node in nodes {
-            if let model::Node::Element(el) = node {
-                match el.kind {
-                    model::ElementKind::Table => counts.0 += 1,
-                    model::ElementKind::Figure => counts.1 += 1,
-                    _ => {}
-                }
-                walk(&el.content, counts);
-            }
-        }
-    }
-    let mut counts = (0, 0);
-    for r in reports {
-        walk(&r.nodes, &mut counts);
-    }
-    (reports.len(), counts.0, counts.1)
 }
 
 /// What the output audit checks a built site against: every query of the site (report, key,
@@ -618,100 +604,6 @@ fn parse_all(
 
 /// The front page's front matter and Markdown nodes.
 type FrontPage = (model::FrontPageMatter, Vec<model::Node>);
-
-/// Checks and resolves every cross-reference and inline value of the site; returns each
-/// report's headline results, in report order.
-fn resolve_all(
-    reports: &mut [ParsedReport],
-    front_page: Option<&mut FrontPage>,
-    values: &[tables::ReportValues],
-    catalog: &models::Catalog,
-    locales: &BTreeMap<String, Locale>,
-    config: &Config,
-    diags: &mut Diagnostics,
-) -> Vec<Vec<model::KeyFigure>> {
-    let index = resolve::label_index(reports);
-    let base = config.base_path();
-    let resolved: Vec<(Vec<model::KeyFigure>, Diagnostics)> = reports
-        .par_iter_mut()
-        .zip(values.par_iter())
-        .map(|(r, v)| match locale_of(locales, config, &r.locale) {
-            Some(l) => {
-                let mut d = resolve::resolve_report(r, &index, l, &base, &(catalog, v));
-                let (figures, more) = resolve::key_figures(r, &index, l, &base, &(catalog, v));
-                d.extend(more);
-                (figures, d)
-            }
-            None => Default::default(),
-        })
-        .collect();
-    let key_figures = resolved
-        .into_iter()
-        .map(|(figures, d)| {
-            diags.extend(d);
-            figures
-        })
-        .collect();
-    if let (Some((_, nodes)), Some(l)) = (front_page, locale_of(locales, config, &config.locale)) {
-        diags.extend(resolve::resolve_nodes(
-            nodes,
-            markdown::FRONT_PAGE,
-            &index,
-            l,
-            &base,
-            catalog,
-        ));
-    }
-    key_figures
-}
-
-/// The generated content of every report: grids from the models, then data tables and inline
-/// values from the datasets, with suppression coordinated across every publication of each
-/// dataset. Returns each report's inline values, in report order, and what every report
-/// published.
-fn generate(
-    reports: &mut [ParsedReport],
-    (catalog, data): (&models::Catalog, &tables::Site),
-    locales: &BTreeMap<String, Locale>,
-    config: &Config,
-    progress: OnProgress,
-    diags: &mut Diagnostics,
-) -> (Vec<tables::ReportValues>, changes::Snapshot) {
-    let (hiding, d) = tables::coordinate(reports, data, &|code| locale_of(locales, config, code));
-    diags.extend(d);
-    type Done = (tables::ReportValues, changes::ReportSnapshot, Diagnostics);
-    let done: Vec<Done> = reports
-        .par_iter_mut()
-        .map(|r| {
-            let done = match locale_of(locales, config, &r.locale) {
-                Some(l) => {
-                    let dialect = config
-                        .downloads
-                        .over(disclosure::Dialect::for_locale(&l.lang));
-                    let (mut d, views) = grids::expand(r, catalog, l, dialect);
-                    let (values, mut snapshot, more) = tables::expand(r, data, l, &hiding);
-                    snapshot.add_elements(r, views);
-                    d.extend(more);
-                    (values, snapshot, d)
-                }
-                None => Default::default(),
-            };
-            progress(Progress::Generated);
-            done
-        })
-        .collect();
-    let mut snapshot = changes::Snapshot::default();
-    let values = done
-        .into_iter()
-        .zip(reports.iter())
-        .map(|((values, published, d), r)| {
-            diags.extend(d);
-            snapshot.reports.insert(r.slug.clone(), published);
-            values
-        })
-        .collect();
-    (values, snapshot)
-}
 
 /// The locale `code`, or the site's when there is no such locale (already reported).
 fn locale_of<'a>(

@@ -136,7 +136,7 @@ pub struct KeyFigureSpec {
 }
 
 /// A headline result once its value was resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyFigure {
     pub label: String,
     pub value: String,

@@ -13,7 +13,7 @@ use crate::format::{NumberFormatter, UnitWords};
 use crate::locale::Locale;
 
 /// What a build made, and the words to say it in.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub reports: usize,
     pub tables: usize,

@@ -184,6 +184,22 @@ fn kept_snapshot(root: &std::path::Path, out: &std::path::Path) -> evalpress::ch
     current.expect("a published build keeps its snapshot")
 }
 
+/// What `evalpress changes` prints for `out` (the diff the last build recorded, as text).
+fn changes_text(root: &std::path::Path, out: &std::path::Path) -> String {
+    let dir = evalpress::changes::store::state_dir(root, out);
+    let diff = evalpress::changes::store::last_diff(&dir).unwrap();
+    diff.map(|d| evalpress::changes::text(&d))
+        .unwrap_or_default()
+}
+
+/// When the list of changes of `out` was last written.
+fn changes_stamp(root: &std::path::Path, out: &std::path::Path) -> Option<std::time::SystemTime> {
+    let dir = evalpress::changes::store::state_dir(root, out);
+    fs::metadata(dir.join("changes.json"))
+        .and_then(|m| m.modified())
+        .ok()
+}
+
 /// One edit of the fixture site.
 #[derive(Debug, Clone)]
 enum Edit {
@@ -197,6 +213,11 @@ enum Edit {
     Renumber,
     RenameLabel,
     Draft,
+    /// Report eta (a second publication of a.csv) appears or goes.
+    Shared,
+    /// Alfa and beta join or leave a programme.
+    Series,
+    BetaTitle,
     /// A build that fails on the way (output and cache must survive it).
     FailedBuild,
 }
@@ -214,6 +235,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Edit::Renumber),
         Just(Edit::RenameLabel),
         Just(Edit::Draft),
+        Just(Edit::Shared),
+        Just(Edit::Series),
+        Just(Edit::BetaTitle),
         Just(Edit::FailedBuild),
     ]
 }
@@ -230,6 +254,9 @@ fn apply(site: &mut Site, edit: &Edit) {
         Edit::ToggleReport => site.zeta = !site.zeta && site.label == "tab-a",
         Edit::Renumber => site.extra_table ^= true,
         Edit::Draft => site.draft ^= true,
+        Edit::Shared => site.shared ^= true,
+        Edit::Series => site.series ^= true,
+        Edit::BetaTitle => site.beta_title ^= true,
         Edit::FailedBuild => {}
         Edit::RenameLabel => {
             site.label = if site.label == "tab-a" {
@@ -249,6 +276,10 @@ proptest! {
     fn incremental_builds_equal_clean_builds(edits in prop::collection::vec(edit(), 1..5)) {
         let mut site = Site::new();
         let (dir, root, out, mut clock) = fresh(&site);
+        // The same builds with --no-cache into a second output: the same history of numbers,
+        // so its list of changes is what the incremental output's must be.
+        let full = dir.path().join("full");
+        build(&root, &full, true);
         for (step, e) in edits.iter().enumerate() {
             if matches!(e, Edit::FailedBuild) {
                 let before = snapshot(&out);
@@ -257,16 +288,34 @@ proptest! {
                 let failed = evalpress::build(&options(&root, &out, false), &|_| {});
                 prop_assert!(!failed.succeeded());
                 prop_assert_eq!(&snapshot(&out), &before);
+                let failed_full = evalpress::build(&options(&root, &full, true), &|_| ());
+                prop_assert!(!failed_full.succeeded());
                 site.broken = false;
             }
             apply(&mut site, e);
             write_site(&root, &site, &mut clock);
+            let recorded = changes_stamp(&root, &out);
             let incremental = build(&root, &out, false);
+            let all = build(&root, &full, true);
+            // A build with nothing to do repeats the last outcome and records nothing; the
+            // --no-cache build records the same numbers again (the list only says "no change").
+            let repeated = changes_stamp(&root, &out) == recorded;
+            // Only a config or theme change rebuilds every report.
+            if !matches!(e, Edit::Template | Edit::Config) {
+                prop_assert!(incremental.reused > 0, "after {:?}: {:?}", &edits[..=step], incremental);
+            }
+            prop_assert_eq!(incremental.rebuilt + incremental.reused, incremental.reports);
             let clean_out = dir.path().join(format!("clean-{step}"));
             let clean = build(&root, &clean_out, true);
             prop_assert_eq!(snapshot(&out), snapshot(&clean_out), "after {:?}", &edits[..=step]);
             prop_assert_eq!(&incremental.diagnostics, &clean.diagnostics);
             prop_assert_eq!(incremental.reports, clean.reports);
+            prop_assert_eq!(&incremental.summary, &clean.summary);
+            prop_assert_eq!(&incremental.diagnostics, &all.diagnostics);
+            if !repeated {
+                prop_assert_eq!(&incremental.changes, &all.changes, "after {:?}", &edits[..=step]);
+                prop_assert_eq!(changes_text(&root, &out), changes_text(&root, &full));
+            }
             // Nothing changed since: the build returns the previous outcome and writes nothing.
             let published = inodes(&out);
             let again = build(&root, &out, false);

@@ -14,6 +14,7 @@
 //! Files: `diff` compares snapshots; `show` renders a diff; `stale` is the stale-prose check;
 //! `store` reads and writes the state folder.
 
+pub mod check;
 mod diff;
 mod show;
 pub mod stale;

@@ -99,7 +99,20 @@ pub type Kept = (Option<Snapshot>, Option<Snapshot>);
 /// numbers as `new` (see [`baseline`]); the files can be large. A file that is missing is
 /// `None`; one that cannot be read is an error naming it.
 pub fn snapshots(dir: &Path, new: &Snapshot) -> Result<Kept, String> {
-    let current: Option<Snapshot> = read(&dir.join(CURRENT))?;
+    with_previous(dir, read_current(dir)?, new)
+}
+
+/// The last published snapshot kept in `dir` (`None` when there is none).
+pub fn read_current(dir: &Path) -> Result<Option<Snapshot>, String> {
+    read(&dir.join(CURRENT))
+}
+
+/// [`snapshots`] when the last published one (`current`) was read already.
+pub fn with_previous(
+    dir: &Path,
+    current: Option<Snapshot>,
+    new: &Snapshot,
+) -> Result<Kept, String> {
     let previous = match &current {
         Some(c) if c == new => read(&dir.join(PREVIOUS))?,
         _ => None,

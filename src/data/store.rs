@@ -21,12 +21,43 @@ use crate::query::Sealed;
 /// The folder of data files, relative to the site root.
 pub const FOLDER: &str = "data";
 
-/// Every data file of the site, read and sealed.
+/// Every data file of the site, read and sealed (or, in an incremental build, only listed).
 #[derive(Debug, Default)]
 pub struct Store {
     datasets: BTreeMap<String, Sealed>,
     /// Files that had errors, so their users say so rather than "not found".
     broken: BTreeSet<String>,
+    /// Files not read by this build: unchanged since a build that read them without errors,
+    /// and needed by no report it computes. What the data pages show of them was kept.
+    unread: BTreeMap<String, Listing>,
+}
+
+/// What the data pages show of a dataset (from its sidecar), kept for files a build does not
+/// read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Listing {
+    pub title: Option<String>,
+    /// The sidecar's source line, else its register.
+    pub source: Option<String>,
+    /// The extraction date, ISO 8601 (`2024-08-05`).
+    pub extracted: Option<String>,
+    pub illustrative: bool,
+}
+
+impl Listing {
+    pub fn of(meta: &super::DatasetMeta) -> Listing {
+        let source = meta.source.as_ref();
+        Listing {
+            title: meta.title.clone(),
+            source: source.and_then(|s| s.text.clone().or_else(|| s.register.clone())),
+            extracted: source.and_then(|s| s.extracted).map(|d| d.to_string()),
+            illustrative: meta.illustrative,
+        }
+    }
+
+    pub fn extracted_date(&self) -> Option<jiff::civil::Date> {
+        self.extracted.as_deref()?.parse().ok()
+    }
 }
 
 impl Store {
@@ -48,12 +79,12 @@ impl Store {
                 format!("fix the errors reported for {FOLDER}/{name}"),
             ));
         }
-        let names = self.datasets.keys().map(String::as_str);
+        let names = self.names();
         let help = if let Some(rest) = name.strip_prefix("data/") {
             format!("paths are relative to the `data/` folder: write `data: {rest}`")
         } else if let Some(near) = closest(name, names.clone()) {
             format!("did you mean `{near}`?")
-        } else if self.datasets.is_empty() {
+        } else if self.names().next().is_none() {
             format!("put the CSV file under {FOLDER}/ and name it by its path there")
         } else {
             let list: Vec<String> = names.map(|n| format!("`{n}`")).collect();
@@ -65,24 +96,58 @@ impl Store {
         ))
     }
 
-    /// The names of the datasets that were read, sorted.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.datasets.keys().map(String::as_str)
+    /// The names of the datasets that were read without errors (or are listed unread), sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> + Clone {
+        let mut names: Vec<&str> = self
+            .datasets
+            .keys()
+            .chain(self.unread.keys())
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        names.into_iter()
+    }
+
+    /// What the data pages show of the dataset `name`, read or not.
+    pub fn listing(&self, name: &str) -> Option<Listing> {
+        match self.datasets.get(name) {
+            Some(d) => Some(Listing::of(d.meta())),
+            None => self.unread.get(name).cloned(),
+        }
     }
 
     /// A store of the given datasets (for tests and callers that read files themselves).
     pub fn from_datasets(datasets: impl IntoIterator<Item = (String, Sealed)>) -> Store {
         Store {
             datasets: datasets.into_iter().collect(),
-            broken: BTreeSet::new(),
+            ..Store::default()
         }
     }
 }
 
 /// Reads every CSV file under `<root>/data/` except `data/models/`.
 pub fn load(root: &Path, defaults: &DataDefaults) -> (Store, Diagnostics) {
+    load_except(root, defaults, &BTreeMap::new())
+}
+
+/// Like [`load`], but the files named in `unread` are only listed, with what the data pages
+/// show of them: an incremental build reads only the files that changed and the files the
+/// reports it computes need.
+pub fn load_except(
+    root: &Path,
+    defaults: &DataDefaults,
+    unread: &BTreeMap<String, Listing>,
+) -> (Store, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files = csv_files(root, &mut diags);
+    let mut store = Store::default();
+    let mut files = csv_files(root, &mut diags);
+    files.retain(|(name, _)| match unread.get(name) {
+        Some(listing) => {
+            store.unread.insert(name.clone(), listing.clone());
+            false
+        }
+        None => true,
+    });
     let read: Vec<(String, Result<Sealed, Vec<Diagnostic>>)> = files
         .par_iter()
         .map(|(name, rel)| {
@@ -90,7 +155,6 @@ pub fn load(root: &Path, defaults: &DataDefaults) -> (Store, Diagnostics) {
             (name.clone(), data)
         })
         .collect();
-    let mut store = Store::default();
     for (name, data) in read {
         match data {
             Ok(data) => {

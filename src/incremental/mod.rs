@@ -19,6 +19,10 @@
 //! recorded digest be trusted; the digest decides.
 
 mod inputs;
+pub mod plan;
+pub mod rebuild;
+pub mod record;
+pub mod skip;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -37,7 +41,7 @@ pub use inputs::{Inputs, scan};
 pub const FOLDER: &str = ".evalpress/cache";
 
 /// Bumped whenever the state's layout or meaning changes; older files are then ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What one build leaves for the next.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -58,6 +62,8 @@ pub struct LastBuild {
     /// The list of changes it left in `.evalpress/changes/` (read by the prose check).
     pub changes: BTreeMap<String, Stamp>,
     pub outcome: Outcome,
+    /// What it recorded of every report, for the next build to skip the unchanged ones.
+    pub records: record::Records,
 }
 
 /// The digest of what changes every page and the outcome besides the input files: the build

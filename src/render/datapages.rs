@@ -19,7 +19,7 @@ use crate::models::Catalog;
 pub const DATA_FOLDER: &str = "data";
 
 /// A data file, linked to its entry on the datasets page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct DatasetLink {
     pub name: String,
     /// `name` split after its last `/`, so a page can let long paths wrap there.
@@ -29,7 +29,7 @@ pub struct DatasetLink {
 }
 
 /// One numbered element in a report's data section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ElementRow {
     /// "Tabel 2", "Figur 4.1".
     pub label: String,
@@ -57,8 +57,7 @@ pub fn element_rows(
         let sources = generated.map(|g| g.sources.as_slice()).unwrap_or(&[]);
         let mut extracted: Vec<String> = sources
             .iter()
-            .filter_map(|name| store.find(name))
-            .filter_map(|d| d.meta().source.as_ref()?.extracted)
+            .filter_map(|name| store.listing(name)?.extracted_date())
             .map(|date| locale.format_date(date))
             .collect();
         extracted.dedup();
@@ -172,18 +171,15 @@ pub fn datasets(
     }
     let mut out: Vec<DatasetView> = Vec::new();
     for name in store.names() {
-        let meta = store.find(name).map(|d| d.meta());
-        let source = meta.and_then(|m| m.source.as_ref());
+        let listing = store.listing(name).unwrap_or_default();
         out.push(DatasetView {
             name: name.to_string(),
             id: dataset_id(name),
-            title: meta.and_then(|m| m.title.clone()),
+            extracted: listing.extracted_date().map(|d| locale.format_date(d)),
+            title: listing.title,
             format: "CSV",
-            source: source.and_then(|s| s.text.clone().or_else(|| s.register.clone())),
-            extracted: source
-                .and_then(|s| s.extracted)
-                .map(|d| locale.format_date(d)),
-            illustrative: meta.is_some_and(|m| m.illustrative),
+            source: listing.source,
+            illustrative: listing.illustrative,
             uses: uses.remove(name).unwrap_or_default(),
         });
     }

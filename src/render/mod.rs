@@ -4,6 +4,7 @@
 
 mod body;
 mod datapages;
+mod kept;
 mod series;
 mod sitemap;
 
@@ -21,7 +22,10 @@ use crate::model::{Asset, Identifier, KeyFigure, Node, ParsedReport, ThemeSource
 use crate::models::Catalog;
 use body::BodyWriter;
 pub use body::escape;
-use datapages::{DATA_FOLDER, ElementRow};
+use datapages::DATA_FOLDER;
+pub use datapages::ElementRow;
+pub use kept::Kept;
+use kept::kept_files;
 use series::{Member, PROGRAMME_FOLDER, ProgrammeView, RoundView, SeriesNav};
 
 /// One file of the finished site.
@@ -184,7 +188,13 @@ pub struct SiteInput<'a> {
     pub catalog: &'a Catalog,
     /// The search page: `None` for none (`search: false`), else whether it has an index to load.
     pub search: Option<bool>,
+    /// By report index (empty: none): the reports whose pages the previous build published
+    /// and this one keeps (see `incremental`), with what the site-wide pages need of them.
+    pub kept: &'a [Option<Kept>],
 }
+
+/// Every file of the site, and each report's element rows, by report index.
+pub type RenderedSite = (Vec<OutputFile>, Vec<Vec<ElementRow>>);
 
 /// A report's body, taken out of it for its page's render task, which drops it once the page
 /// and its downloads are written: the site's parsed bodies are not all kept to the end.
@@ -198,14 +208,15 @@ struct Body {
 /// keeps its front matter, table of contents and labels; its `nodes` are left empty): the
 /// site-wide pages see only the owned [`ReportView`]s. With a `sink`, each report page and its
 /// downloads are handed to it as soon as they are rendered (a build writes them into its new
-/// tree then); without one (`check`), every file is returned with its bytes.
+/// tree then); without one (`check`), every file is returned with its bytes. Also returns each
+/// report's element rows (the "Data og metode" list), by report index.
 pub fn render_site(
     templates: &Templates,
     site: &SiteInput,
     reports: &mut [ParsedReport],
     theme: &ThemeSource,
     sink: Option<&dyn Sink>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+) -> Result<RenderedSite, Vec<Diagnostic>> {
     use rayon::prelude::*;
     let put = |f: OutputFile| match sink {
         Some(s) => s.put(f),
@@ -228,7 +239,8 @@ pub fn render_site(
         .enumerate()
         .map(|(i, (r, body))| {
             let figures = site.key_figures.get(i).map_or(&[][..], Vec::as_slice);
-            report_view(r, &body.nodes, figures, site, &base)
+            let kept = site.kept.get(i).and_then(Option::as_ref);
+            report_view(r, (&body.nodes, kept), figures, site, &base)
         })
         .collect();
     let order = link_series(&mut views, site.config, &base);
@@ -237,7 +249,11 @@ pub fn render_site(
         .par_iter()
         .zip(reports.par_iter())
         .zip(bodies.into_par_iter())
-        .map(|((view, report), body)| {
+        .enumerate()
+        .map(|(i, ((view, report), body))| {
+            if let Some(kept) = site.kept.get(i).and_then(Option::as_ref) {
+                return kept_files(report, kept);
+            }
             let locale = &site.locales[view.lang];
             let template = if report.front.kind == "side" {
                 "page.html"
@@ -324,7 +340,7 @@ pub fn render_site(
             source: asset.source.clone(),
         });
     }
-    Ok(files)
+    Ok((files, views.into_iter().map(|v| v.elements).collect()))
 }
 
 fn site_view<'a>(site: &SiteInput<'a>, base: &str) -> SiteView<'a> {
@@ -561,7 +577,7 @@ fn downloads<'r>(r: &'r ParsedReport, nodes: &'r [Node]) -> impl Iterator<Item =
 
 fn report_view<'a>(
     r: &'a ParsedReport,
-    nodes: &[Node],
+    (nodes, kept): (&[Node], Option<&Kept>),
     key_figures: &'a [KeyFigure],
     site: &SiteInput<'a>,
     base: &str,
@@ -602,7 +618,10 @@ fn report_view<'a>(
         cite_url: format!("{}{base}{}/", site.config.origin().unwrap_or(""), r.slug),
         series: None,
         key_figures,
-        elements: datapages::element_rows((&r.slug, nodes), locale, site.store, base),
+        elements: match kept {
+            Some(k) => k.elements.clone(),
+            None => datapages::element_rows((&r.slug, nodes), locale, site.store, base),
+        },
     }
 }
 

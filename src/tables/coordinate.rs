@@ -180,6 +180,16 @@ fn coordinate_one(data: &crate::query::Sealed, pubs: &[&Publication]) -> OfDatas
     }
 }
 
+/// The datasets the queries of `report` read (its data tables, boxes, charts and named
+/// values), by name: whose publications are coordinated with it. Specs that do not parse are
+/// left out, as coordination leaves them out.
+pub fn datasets_of(report: &ParsedReport, rules: Rules) -> std::collections::BTreeSet<String> {
+    publications(report, rules, "")
+        .iter()
+        .map(|p| p.query().data().to_string())
+        .collect()
+}
+
 /// A count that disclosure control hides on the site, with its raw value: what the output
 /// audit must never find in the built site.
 #[derive(Debug, Clone, PartialEq)]

@@ -45,7 +45,7 @@ use crate::model::{Download, Element, ElementKind, Generated, Node, ParsedReport
 use crate::query::{Context, Query, Sealed};
 
 pub use chart::Charting;
-pub use coordinate::{HiddenCount, Hiding, audit, coordinate};
+pub use coordinate::{HiddenCount, Hiding, audit, coordinate, datasets_of};
 pub use values::ReportValues;
 pub use words::Words;
 

@@ -42,7 +42,7 @@ pub fn alfa(paragraph: &str, label: &str, extra_table: bool) -> String {
 
 pub fn beta(paragraph: &str) -> String {
     format!(
-        "---\ntitle: Beta\nkind: evaluering\ndate: 2024-02-03\n---\n\n{paragraph}\n\n```table\nlabel: tab-b\ndata: b.csv\ngroup: [Kommune]\naggregate: {{Antal: sum(Antal)}}\n```\n"
+        "---\ntitle: Beta\nkind: evaluering\ndate: 2024-02-03\n{{series}}---\n\n{paragraph}\n\n```table\nlabel: tab-b\ndata: b.csv\ngroup: [Kommune]\naggregate: {{Antal: sum(Antal)}}\n```\n"
     )
 }
 
@@ -65,6 +65,14 @@ pub fn epsilon(paragraph: &str) -> String {
 /// The front page refers to a label, so it needs the labels of reports it did not parse.
 pub const FRONT_PAGE: &str = "---\ntitle: Forside\n---\n\nSe [@beta/tab-b].\n";
 
+/// Report `eta` (optional): a second publication of `a.csv`, so the two are suppressed together.
+pub const ETA: &str = "---\ntitle: Eta\nkind: notat\n---\n\nKommunerne.\n\n```table\nlabel: tab-e\ndata: a.csv\ngroup: [Kommune]\naggregate: {Antal: sum(Antal)}\n```\n";
+
+/// The front matter lines that put a report in the programme `p` as round `round`.
+fn in_series(report: String, round: u32) -> String {
+    report.replacen("---\n", &format!("---\nprogramme: p\nround: {round}\n"), 1)
+}
+
 pub const ZETA: &str = "---\ntitle: Zeta\nkind: notat\n---\n\nSe [@beta/tab-b] og [@alfa/tab-a].\n";
 
 /// The fixture site's state, from which its files are written.
@@ -82,6 +90,12 @@ pub struct Site {
     pub draft: bool,
     /// Gamma refers to a label that does not exist (the build must fail).
     pub broken: bool,
+    /// Report `eta` exists: `a.csv` is published by two reports.
+    pub shared: bool,
+    /// Alfa and beta are rounds 1 and 2 of programme `p`.
+    pub series: bool,
+    /// Beta's title is "Beta 2" (what alfa's page shows as the next round in a series).
+    pub beta_title: bool,
 }
 
 impl Site {
@@ -98,6 +112,9 @@ impl Site {
             zeta: false,
             draft: false,
             broken: false,
+            shared: false,
+            series: false,
+            beta_title: false,
         }
     }
 
@@ -118,6 +135,12 @@ impl Site {
             let text = fs::read_to_string(Path::new(REPO_THEME).join("page.html")).unwrap();
             text.replace("<h1>", "<h1 class=\"side\">")
         });
+        let beta_text = beta(&p[1]).replace("{series}", "");
+        let beta_text = if self.beta_title {
+            beta_text.replacen("title: Beta", "title: Beta 2", 1)
+        } else {
+            beta_text
+        };
         vec![
             ("evalpress.yaml", Some(config)),
             ("content/_index.md", Some(FRONT_PAGE.into())),
@@ -128,9 +151,10 @@ impl Site {
             ("data/models/m.yaml", Some(model)),
             (
                 "content/alfa/index.md",
-                Some(alfa(&p[0], self.label, self.extra_table)),
+                Some(self.series(alfa(&p[0], self.label, self.extra_table), 1)),
             ),
-            ("content/beta/index.md", Some(beta(&p[1]))),
+            ("content/beta/index.md", Some(self.series(beta_text, 2))),
+            ("content/eta/index.md", self.shared.then(|| ETA.into())),
             (
                 "content/gamma/index.md",
                 Some(gamma(
@@ -143,6 +167,16 @@ impl Site {
             ("content/zeta/index.md", self.zeta.then(|| ZETA.into())),
             ("themes/default/templates/page.html", page),
         ]
+    }
+}
+
+impl Site {
+    fn series(&self, report: String, round: u32) -> String {
+        if self.series {
+            in_series(report, round)
+        } else {
+            report
+        }
     }
 }
 

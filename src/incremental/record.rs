@@ -1,0 +1,234 @@
+//! What a build records of each report it published -> what the next build needs to skip it.
+//!
+//! Part of the `incremental` stage. Input: the parsed reports, this build's [`Inputs`] and
+//! the label index. Output: each report's dependencies ([`Deps`]: the digest of its own files,
+//! of the datasets it reads, of the models when it uses them, of the labels of the other reports
+//! it refers to, and of the series it belongs to) and, kept in the cache with them, everything
+//! the site-wide stages take from a report they do not compute ([`ReportRecord`]). Pure: no
+//! I/O, no printing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::Inputs;
+use crate::config::CONFIG_FILE;
+use crate::data::store::Listing;
+use crate::diagnostics::Diagnostic;
+use crate::digest::Digest;
+use crate::model::{KeyFigure, Node, ParsedReport};
+use crate::render::ElementRow;
+use crate::resolve::LabelIndex;
+
+/// The records of one published build.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Records {
+    /// See [`base`]: what every report depends on; when it changes, no record is used.
+    pub base: Digest,
+    /// By report slug.
+    pub reports: BTreeMap<String, ReportRecord>,
+    /// Every CSV file the build listed, by name under `data/`.
+    pub datasets: BTreeMap<String, DatasetRecord>,
+}
+
+/// One report as the build that computed it left it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    pub deps: Deps,
+    /// The datasets its queries read, with their digests then.
+    pub datasets: BTreeMap<String, Digest>,
+    pub key_figures: Vec<KeyFigure>,
+    pub elements: Vec<ElementRow>,
+    /// Its tables and figures, for the closing line.
+    pub counts: (usize, usize),
+    /// The warnings its computing and resolving gave (its parse runs again every build).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Its page first, then its downloads, by output path.
+    pub files: Vec<String>,
+}
+
+/// What a report's page and results depend on besides the [`base`], as digests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deps {
+    /// Every file of its folder (Markdown, assets).
+    pub own: Digest,
+    /// The models folder, when it uses models or ratings.
+    pub models: Option<Digest>,
+    /// The labels of every other report it refers to, by slug.
+    pub refs: BTreeMap<String, Digest>,
+    /// What its page shows of its series: the title, URL, round, date and kind of every
+    /// report of its programme.
+    pub series: Digest,
+}
+
+/// A CSV file as the last build saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetRecord {
+    /// Its bytes and its sidecar's.
+    pub digest: Digest,
+    pub listing: Listing,
+    /// The coordination warnings about it.
+    pub coordination: Vec<Diagnostic>,
+}
+
+/// The digest of what every report depends on: the build's [`key`](super::key), the config
+/// and the theme (templates, locales, styles). A change to any of them rebuilds every report.
+pub fn base(key: Digest, inputs: &Inputs) -> Digest {
+    let shared = inputs
+        .iter()
+        .filter(|(path, _)| *path == CONFIG_FILE || path.starts_with("themes/"))
+        .map(|(path, input)| format!("{path}:{:?}\n", input.map(|i| i.digest)));
+    let text: String = shared.collect();
+    Digest::of_parts([&key.0.to_le_bytes()[..], text.as_bytes()])
+}
+
+/// The digest of every input under `folder` (with `/` at its end).
+fn under(inputs: &Inputs, folder: &str) -> Digest {
+    let text: String = inputs
+        .range(folder.to_string()..)
+        .take_while(|(path, _)| path.starts_with(folder))
+        .map(|(path, input)| format!("{path}:{:?}\n", input.map(|i| i.digest)))
+        .collect();
+    Digest::of(text.as_bytes())
+}
+
+/// Every CSV file's digest (with its sidecar's), by name under `data/`.
+pub fn dataset_digests(inputs: &Inputs) -> BTreeMap<String, Digest> {
+    let digest = |path: &str| inputs.get(path).copied().flatten().map(|i| i.digest.0);
+    inputs
+        .keys()
+        .filter_map(|path| {
+            let name = path.strip_prefix("data/")?;
+            let stem = name.strip_suffix(".csv").or(name.strip_suffix(".CSV"))?;
+            let sidecar = format!("data/{stem}.yaml");
+            let both = format!("{:?}/{:?}", digest(path), digest(&sidecar));
+            Some((name.to_string(), Digest::of(both.as_bytes())))
+        })
+        .collect()
+}
+
+/// The dependencies of every report, by report index.
+pub fn deps(reports: &[ParsedReport], inputs: &Inputs, index: &LabelIndex) -> Vec<Deps> {
+    let models = under(inputs, "data/models/");
+    let series = series_digests(reports);
+    let labels: BTreeMap<&str, Digest> = index
+        .iter()
+        .map(|(slug, labels)| (slug.as_str(), Digest::of(format!("{labels:?}").as_bytes())))
+        .collect();
+    reports
+        .iter()
+        .map(|r| {
+            let folder = r.source.parent().map_or(String::new(), |p| {
+                format!("{}/", p.to_string_lossy().replace('\\', "/"))
+            });
+            let refs = referred(r)
+                .into_iter()
+                .map(|slug| {
+                    let digest = labels.get(slug.as_str()).copied().unwrap_or_default();
+                    (slug, digest)
+                })
+                .collect();
+            Deps {
+                own: under(inputs, &folder),
+                models: uses_models(r).then_some(models),
+                refs,
+                series: series
+                    .get(r.front.programme.as_deref().unwrap_or(""))
+                    .copied()
+                    .filter(|_| r.front.programme.is_some())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The digest of each programme's members as a report page shows them.
+fn series_digests(reports: &[ParsedReport]) -> BTreeMap<&str, Digest> {
+    let mut members: BTreeMap<&str, String> = BTreeMap::new();
+    for r in reports {
+        let f = &r.front;
+        if let Some(p) = f.programme.as_deref() {
+            let line = format!(
+                "{}|{:?}|{:?}|{}|{}\n",
+                r.slug, f.round, f.date, f.title, f.kind
+            );
+            members.entry(p).or_default().push_str(&line);
+        }
+    }
+    members
+        .into_iter()
+        .map(|(p, text)| (p, Digest::of(text.as_bytes())))
+        .collect()
+}
+
+/// The other reports whose labels `report` refers to (`[@slug/label]`).
+fn referred(report: &ParsedReport) -> BTreeSet<String> {
+    let mut slugs = BTreeSet::new();
+    let notes = report.footnotes.iter().map(|n| n.content.as_slice());
+    for nodes in std::iter::once(report.nodes.as_slice()).chain(notes) {
+        walk(nodes, &mut |node| {
+            if let Node::RefStart(r) = node
+                && let Some((slug, _)) = r.target.split_once('/')
+                && slug != report.slug
+            {
+                slugs.insert(slug.to_string());
+            }
+        });
+    }
+    slugs
+}
+
+/// Whether `report` reads the models folder: a directive generated from models (grid,
+/// status, list, ...) or an inline value or headline result from ratings.
+fn uses_models(report: &ParsedReport) -> bool {
+    let ratings = |name: &str| name.starts_with(crate::grids::values::PREFIX);
+    if report
+        .front
+        .key_figures
+        .iter()
+        .any(|k| ratings(&k.value.value))
+    {
+        return true;
+    }
+    let mut uses = false;
+    let notes = report.footnotes.iter().map(|n| n.content.as_slice());
+    for nodes in std::iter::once(report.nodes.as_slice()).chain(notes) {
+        walk(nodes, &mut |node| match node {
+            Node::Element(el) => {
+                let query = el
+                    .generated
+                    .as_ref()
+                    .map(|g| crate::markdown::directives::runs_query(&g.directive));
+                uses |= query == Some(false);
+            }
+            Node::Value(v) => uses |= ratings(&v.name),
+            _ => {}
+        });
+    }
+    uses
+}
+
+/// Calls `f` for every node of `nodes`, also inside elements.
+fn walk(nodes: &[Node], f: &mut dyn FnMut(&Node)) {
+    for node in nodes {
+        f(node);
+        if let Node::Element(el) = node {
+            walk(&el.content, f);
+        }
+    }
+}
+
+/// The tables and figures of `report` (elements inside boxes too).
+pub fn counts(report: &ParsedReport) -> (usize, usize) {
+    let mut counts = (0, 0);
+    walk(&report.nodes, &mut |node| {
+        if let Node::Element(el) = node {
+            match el.kind {
+                crate::model::ElementKind::Table => counts.0 += 1,
+                crate::model::ElementKind::Figure => counts.1 += 1,
+                _ => {}
+            }
+        }
+    });
+    counts
+}

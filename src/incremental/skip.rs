@@ -1,0 +1,222 @@
+//! Report-level skipping: the reports a [`Plan`] keeps and the ones this build computed -> the
+//! per-report data the site-wide stages take (headline results, published cells, counts, the
+//! pages to keep, warnings) and the records the next build starts from.
+//!
+//! Part of the `incremental` stage, between computing and rendering. A kept report's data comes
+//! from its record and from the snapshot the list of changes kept; nothing of it is read or
+//! computed again. No I/O.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::plan::Plan;
+use super::rebuild::Computed;
+use super::record::{self, DatasetRecord, Records, ReportRecord};
+use super::{Cache, folder_stamps};
+use crate::changes::Snapshot;
+use crate::data::store::Store;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::digest::Digest;
+use crate::model::{KeyFigure, ParsedReport};
+use crate::output::Manifest;
+use crate::render::{self, ElementRow, OutputContent, OutputFile};
+
+/// The records the previous build into this output left, when they still describe what it
+/// published: the same [`record::base`], and the list of changes (whose snapshot holds the
+/// kept reports' cells) as it left it.
+pub fn usable<'a>(cache: &'a Cache, changes: &Path, base: Digest) -> Option<&'a Records> {
+    let last = cache.previous.last.as_ref()?;
+    let same = last.records.base == base && last.changes == folder_stamps(changes);
+    same.then_some(&last.records)
+}
+
+/// The rebuilt reports taken out of the site for computing, and where they go back.
+pub struct Split {
+    slots: Vec<Option<ParsedReport>>,
+    rebuilt: Vec<usize>,
+}
+
+impl Split {
+    /// Takes the reports `plan` rebuilds out of `reports`.
+    pub fn new(reports: Vec<ParsedReport>, plan: &Plan) -> (Split, Vec<ParsedReport>) {
+        let mut slots: Vec<Option<ParsedReport>> = reports.into_iter().map(Some).collect();
+        let rebuilt: Vec<usize> = (0..slots.len())
+            .filter(|&i| plan.kept.get(i).is_none_or(Option::is_none))
+            .collect();
+        let work = rebuilt.iter().filter_map(|&i| slots[i].take()).collect();
+        (Split { slots, rebuilt }, work)
+    }
+
+    /// The whole site again, in source order.
+    pub fn merge(mut self, work: Vec<ParsedReport>) -> Vec<ParsedReport> {
+        for (&i, r) in self.rebuilt.iter().zip(work) {
+            self.slots[i] = Some(r);
+        }
+        self.slots.into_iter().flatten().collect()
+    }
+}
+
+/// Every report's data for the site-wide stages, in report order.
+pub struct Assembled {
+    pub key_figures: Vec<Vec<KeyFigure>>,
+    pub snapshot: Snapshot,
+    /// Reports, tables and figures.
+    pub counts: (usize, usize, usize),
+    pub kept: Vec<Option<render::Kept>>,
+    /// Of the rebuilt reports, in report order: their warnings and counts, for their records.
+    rebuilt: Vec<(Vec<Diagnostic>, (usize, usize))>,
+    coordination: Diagnostics,
+}
+
+/// Puts together the kept and the rebuilt reports' data; pushes the warnings of both (a kept
+/// report's from its record, a kept dataset's coordination warnings from its record) onto
+/// `diags`. `current` is the snapshot the previous build kept.
+pub fn assemble(
+    reports: &[ParsedReport],
+    plan: &Plan,
+    (computed, previous): (Computed, Option<&Records>),
+    (current, manifest): (Option<&Snapshot>, Option<&Manifest>),
+    diags: &mut Diagnostics,
+) -> Assembled {
+    let mut fresh = computed
+        .snapshots
+        .into_iter()
+        .zip(computed.key_figures)
+        .zip(computed.diagnostics);
+    let mut out = Assembled {
+        key_figures: Vec::new(),
+        snapshot: Snapshot::default(),
+        counts: (reports.len(), 0, 0),
+        kept: Vec::new(),
+        rebuilt: Vec::new(),
+        coordination: computed.coordination,
+    };
+    for (i, r) in reports.iter().enumerate() {
+        let kept = plan.kept.get(i).and_then(Option::as_ref);
+        let (snapshot, figures, counts) = match kept {
+            Some(rec) => {
+                diags.extend(rec.diagnostics.iter().cloned());
+                out.kept.push(Some(kept_page(rec, manifest)));
+                let snapshot = current.and_then(|c| c.reports.get(&r.slug)).cloned();
+                (
+                    snapshot.unwrap_or_default(),
+                    rec.key_figures.clone(),
+                    rec.counts,
+                )
+            }
+            None => {
+                let ((snapshot, figures), d) = fresh.next().unwrap_or_default();
+                let counts = record::counts(r);
+                let d = d.into_sorted();
+                diags.extend(d.iter().cloned());
+                out.rebuilt.push((d, counts));
+                out.kept.push(None);
+                (snapshot, figures, counts)
+            }
+        };
+        out.counts.1 += counts.0;
+        out.counts.2 += counts.1;
+        out.key_figures.push(figures);
+        out.snapshot.reports.insert(r.slug.clone(), snapshot);
+    }
+    diags.extend(out.coordination.iter().cloned());
+    if let Some(previous) = previous {
+        for (name, d) in &previous.datasets {
+            if !plan.touched.contains(name) && plan.digests.get(name) == Some(&d.digest) {
+                diags.extend(d.coordination.iter().cloned());
+            }
+        }
+    }
+    out
+}
+
+/// What rendering needs of a kept report: its rows and its published files' digests.
+fn kept_page(rec: &ReportRecord, manifest: Option<&Manifest>) -> render::Kept {
+    let digest = |path: &String| manifest.and_then(|m| m.get(path)).map(|f| f.digest);
+    render::Kept {
+        elements: rec.elements.clone(),
+        files: rec
+            .files
+            .iter()
+            .map(|p| (p.clone(), digest(p).unwrap_or_default()))
+            .collect(),
+    }
+}
+
+/// The records of this build for the next one: kept reports keep theirs, rebuilt reports get
+/// new ones from what this build computed, rendered (`elements`, by report index) and output.
+pub fn records(
+    (base, plan, previous): (Digest, &Plan, Option<&Records>),
+    reports: &[ParsedReport],
+    assembled: &Assembled,
+    (elements, files): (Vec<Vec<ElementRow>>, &[OutputFile]),
+    store: &Store,
+) -> Records {
+    let mut owned: BTreeMap<&Path, Vec<String>> = BTreeMap::new();
+    for f in files {
+        if !matches!(f.content, OutputContent::Copy(_)) {
+            owned
+                .entry(f.source.as_path())
+                .or_default()
+                .push(f.path.clone());
+        }
+    }
+    let mut rebuilt = assembled.rebuilt.iter();
+    let mut records = Records {
+        base,
+        ..Records::default()
+    };
+    for (i, (r, elements)) in reports.iter().zip(elements).enumerate() {
+        let rec = match (plan.kept.get(i).and_then(Option::as_ref), plan.deps.get(i)) {
+            (Some(rec), _) => rec.clone(),
+            (None, Some(deps)) => {
+                let Some((diagnostics, counts)) = rebuilt.next().cloned() else {
+                    continue;
+                };
+                let page = format!("{}/", r.slug);
+                let mut files: Vec<String> =
+                    owned.get(r.source.as_path()).cloned().unwrap_or_default();
+                files.retain(|p| p.starts_with(&page));
+                let digest = |n: &String| Some((n.clone(), *plan.digests.get(n)?));
+                ReportRecord {
+                    deps: deps.clone(),
+                    datasets: plan.names[i].iter().filter_map(digest).collect(),
+                    key_figures: assembled.key_figures[i].clone(),
+                    elements,
+                    counts,
+                    diagnostics,
+                    files,
+                }
+            }
+            (None, None) => continue,
+        };
+        records.reports.insert(r.slug.clone(), rec);
+    }
+    for (name, digest) in &plan.digests {
+        let Some(listing) = store.listing(name) else {
+            continue;
+        };
+        let file = format!("data/{name}");
+        let coordination = match previous.and_then(|p| p.datasets.get(name)) {
+            Some(d) if !plan.touched.contains(name) && d.digest == *digest => {
+                d.coordination.clone()
+            }
+            _ => assembled
+                .coordination
+                .iter()
+                .filter(|d| d.file.to_string_lossy().replace('\\', "/") == file)
+                .cloned()
+                .collect(),
+        };
+        let digest = *digest;
+        records.datasets.insert(
+            name.clone(),
+            DatasetRecord {
+                digest,
+                listing,
+                coordination,
+            },
+        );
+    }
+    records
+}

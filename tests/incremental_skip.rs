@@ -1,0 +1,265 @@
+//! Report-level skipping: a build with the cache computes only the reports whose inputs
+//! changed (and those coordinated or linked with them), keeps the others' published files, and
+//! publishes exactly what a clean build publishes.
+
+mod common;
+
+use std::fs;
+
+use common::incremental_site::{Site, build, fresh, inodes, options, replaced, write_site};
+use common::tree::snapshot;
+use evalpress::Outcome;
+
+/// The report pages a build wrote anew.
+fn pages(before: &std::collections::BTreeMap<String, u64>, out: &std::path::Path) -> Vec<String> {
+    replaced(before, &inodes(out))
+        .into_iter()
+        .filter(|p| p.ends_with("/index.html") && !p.starts_with("data/"))
+        .collect()
+}
+
+/// The build and a clean build of the same site publish the same files and diagnostics.
+fn assert_clean(root: &std::path::Path, out: &std::path::Path, incremental: &Outcome) {
+    let clean_out = out.with_file_name(format!(
+        "{}-clean",
+        out.file_name().unwrap().to_string_lossy()
+    ));
+    let _ = fs::remove_dir_all(&clean_out);
+    let clean = build(root, &clean_out, true);
+    assert_eq!(snapshot(out), snapshot(&clean_out));
+    assert_eq!(incremental.diagnostics, clean.diagnostics);
+    assert_eq!(incremental.summary, clean.summary);
+    assert_eq!(incremental.published, clean.published);
+}
+
+#[test]
+fn one_csv_change_rebuilds_exactly_the_report_that_reads_it() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let before = inodes(&out);
+    site.b = 9;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (1, 4), "{outcome:?}");
+    assert_eq!(pages(&before, &out), ["beta/index.html"]);
+    let written = replaced(&before, &inodes(&out));
+    assert!(
+        written.contains(&"beta/data/tab-b.csv".to_string()),
+        "{written:?}"
+    );
+    // The kept report's numbers are still the ones the list of changes holds.
+    assert_eq!(outcome.snapshot.reports.len(), 5);
+    assert_clean(&root, &out, &outcome);
+}
+
+#[test]
+fn a_csv_shared_by_two_reports_rebuilds_both() {
+    let mut site = Site::new();
+    site.shared = true;
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let before = inodes(&out);
+    site.a = 3; // under the threshold: hidden, and the other publication must hide with it
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (2, 4), "{outcome:?}");
+    assert_eq!(pages(&before, &out), ["alfa/index.html", "eta/index.html"]);
+    assert_clean(&root, &out, &outcome);
+
+    // A change to eta alone rebuilds alfa too: their suppression is coordinated.
+    fs::write(
+        root.join("content/eta/index.md"),
+        fs::read_to_string(root.join("content/eta/index.md"))
+            .unwrap()
+            .replace("Kommunerne.", "Kommunerne i alt."),
+    )
+    .unwrap();
+    let outcome = build(&root, &out, false);
+    assert_eq!(outcome.rebuilt, 2, "{outcome:?}");
+    assert_clean(&root, &out, &outcome);
+}
+
+#[test]
+fn a_changed_label_target_rebuilds_the_report_that_refers_to_it() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let before = inodes(&out);
+    site.extra_table = true; // alfa's tab-a becomes "tabel 2"; gamma's own text is unchanged
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (2, 3), "{outcome:?}");
+    assert_eq!(
+        pages(&before, &out),
+        ["alfa/index.html", "gamma/index.html"]
+    );
+    let page = fs::read_to_string(out.join("gamma/index.html")).unwrap();
+    assert!(page.contains("tabel\u{a0}2"), "{page}");
+    assert_clean(&root, &out, &outcome);
+    // A renamed label: alfa (which defines it) and gamma (which names it) change and rebuild.
+    site.label = "tal-a";
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (2, 3), "{outcome:?}");
+    assert_clean(&root, &out, &outcome);
+}
+
+#[test]
+fn a_series_member_retitled_rebuilds_the_rounds_that_link_to_it() {
+    let mut site = Site::new();
+    site.series = true;
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let before = inodes(&out);
+    site.beta_title = true;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (2, 3), "{outcome:?}");
+    assert_eq!(
+        pages(&before, &out),
+        [
+            "alfa/index.html",
+            "beta/index.html",
+            "programmer/p/index.html"
+        ]
+    );
+    let alfa = fs::read_to_string(out.join("alfa/index.html")).unwrap();
+    assert!(
+        alfa.contains("Beta 2"),
+        "alfa's next round keeps the old title"
+    );
+    assert_clean(&root, &out, &outcome);
+}
+
+#[test]
+fn added_removed_and_draft_reports_rebuild_what_they_touch() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    site.shared = true;
+    write_site(&root, &site, &mut clock);
+    let added = build(&root, &out, false);
+    assert_eq!(
+        (added.rebuilt, added.reused),
+        (2, 4),
+        "eta and alfa share a.csv"
+    );
+    assert_clean(&root, &out, &added);
+    site.shared = false;
+    write_site(&root, &site, &mut clock);
+    let removed = build(&root, &out, false);
+    assert_eq!(
+        (removed.rebuilt, removed.reused),
+        (1, 4),
+        "alfa publishes a.csv alone again"
+    );
+    assert!(!out.join("eta").exists());
+    assert_clean(&root, &out, &removed);
+    site.draft = true;
+    write_site(&root, &site, &mut clock);
+    let drafted = build(&root, &out, false);
+    assert_eq!((drafted.rebuilt, drafted.reused), (0, 4));
+    assert!(!out.join("delta").exists());
+    assert_clean(&root, &out, &drafted);
+}
+
+#[test]
+fn removing_the_cache_only_costs_time() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    fs::remove_dir_all(root.join(".evalpress/cache")).unwrap();
+    site.a = 2;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (5, 0));
+    assert_clean(&root, &out, &outcome);
+    site.b = 2;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!(outcome.rebuilt, 1, "the new cache is used");
+}
+
+#[test]
+fn a_corrupt_record_means_a_clean_build() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let state = fs::read_dir(root.join(".evalpress/cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let text = fs::read_to_string(&state).unwrap();
+    // A record that no longer parses: the whole state is ignored.
+    let broken = text.replacen("\"counts\":[", "\"counts\":{", 1);
+    assert_ne!(broken, text);
+    fs::write(&state, broken).unwrap();
+    site.a = 4;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (5, 0));
+    assert_clean(&root, &out, &outcome);
+    // A record whose files are not in the published tree: that report is rebuilt.
+    let text = fs::read_to_string(&state).unwrap();
+    let foreign = text.replacen(
+        "\"files\":[\"beta/index.html\"",
+        "\"files\":[\"beta/gone.html\"",
+        1,
+    );
+    assert_ne!(foreign, text);
+    fs::write(&state, foreign).unwrap();
+    site.a = 5;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!(
+        (outcome.rebuilt, outcome.reused),
+        (2, 3),
+        "alfa for its data, beta for its record"
+    );
+    assert_clean(&root, &out, &outcome);
+}
+
+#[test]
+fn a_failed_build_in_between_does_not_poison_the_cache() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    site.a = 8;
+    site.broken = true;
+    write_site(&root, &site, &mut clock);
+    assert!(!evalpress::build(&options(&root, &out, false), &|_| {}).succeeded());
+    site.broken = false;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    // Alfa for a.csv; gamma's text is back as the last good build had it, so it is kept.
+    assert_eq!((outcome.rebuilt, outcome.reused), (1, 4), "{outcome:?}");
+    assert_clean(&root, &out, &outcome);
+}
+
+#[test]
+fn changes_and_stale_prose_of_kept_reports_are_those_of_a_full_build() {
+    // Two outputs see the same builds, one with the cache, one with --no-cache: the list of
+    // changes of both is the same, though one computed only the changed report.
+    let mut site = Site::new();
+    let (dir, root, out, mut clock) = fresh(&site);
+    let full = dir.path().join("full");
+    build(&root, &full, true);
+    for (a, b) in [(13, 5), (13, 6), (14, 6)] {
+        site.a = a;
+        site.b = b;
+        write_site(&root, &site, &mut clock);
+        let inc = build(&root, &out, false);
+        let all = build(&root, &full, true);
+        assert_eq!(inc.rebuilt, 1, "{inc:?}");
+        assert_eq!(inc.changes, all.changes);
+        assert_eq!(inc.snapshot, all.snapshot);
+        assert_eq!(inc.diagnostics, all.diagnostics);
+        let dir_of = |o: &std::path::Path| evalpress::changes::store::state_dir(&root, o);
+        for file in [
+            "current.json",
+            "previous.json",
+            "changes.json",
+            "changes.md",
+        ] {
+            assert_eq!(
+                fs::read(dir_of(&out).join(file)).ok(),
+                fs::read(dir_of(&full).join(file)).ok(),
+                "{file}"
+            );
+        }
+    }
+}
