@@ -18,7 +18,7 @@
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
 //! | [`search`] | rendered report pages -> a static full-text index (Pagefind) for the search page |
-//! | [`incremental`] | the previous build's manifest -> only changed files are written |
+//! | [`incremental`] | the previous build's records and manifest -> only the reports whose inputs changed are computed and rendered, only changed files are written |
 //! | [`output`] | files -> the published folder, swapped in atomically or updated through a journal |
 //! | [`serve`] | site root -> a live preview on loopback: rebuilt on every change, the browser reloaded |
 //! | [`changes`] | published cells of every report -> a snapshot, the diff from the previous build, stale numbers in prose |
@@ -161,6 +161,8 @@ struct Built {
     staging: Option<output::Staging>,
     /// What the next build needs to skip unchanged reports (`None` when the inputs are unknown).
     records: Option<incremental::record::Records>,
+    /// What recording this build's numbers in the list of changes will do.
+    pending: changes::store::Pending,
 }
 
 /// Builds (or checks) the site described by `opts`.
@@ -204,6 +206,7 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
         files,
         staging,
         records,
+        pending,
     }) = result
     {
         // A build with errors drops its staging folder: the output stays untouched.
@@ -212,7 +215,7 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
             let last = (key, inputs.zip(records));
             publish(
                 opts,
-                (staging, &files),
+                (staging, &files, pending),
                 cache,
                 last,
                 &mut outcome,
@@ -269,7 +272,11 @@ fn unchanged(
 /// starts from; `last` is this build's key and inputs.
 fn publish(
     opts: &BuildOptions,
-    (staging, files): (output::Staging, &[render::OutputFile]),
+    (staging, files, pending): (
+        output::Staging,
+        &[render::OutputFile],
+        changes::store::Pending,
+    ),
     cache: incremental::Cache,
     (key, inputs): (
         digest::Digest,
@@ -289,7 +296,7 @@ fn publish(
         }
     };
     outcome.rewritten = published.rewritten;
-    outcome.changes = record_changes(opts, &out, &outcome.snapshot, diags);
+    outcome.changes = record_changes(opts, &out, (&outcome.snapshot, pending), diags);
     outcome.diagnostics = std::mem::take(diags).into_sorted();
     // A build whose numbers could not be recorded is not repeated: the next one tries again.
     // Nor is one whose prose check read the kept snapshots otherwise than the next build will
@@ -297,7 +304,8 @@ fn publish(
     let dir = changes::store::state_dir(&opts.root, &out);
     let unreadable = |d: &&Diagnostic| d.file == Path::new(".evalpress") && !d.is_error();
     let warned = outcome.diagnostics.iter().find(unreadable);
-    let again = changes::check::kept(&dir, &outcome.snapshot).err();
+    // Only a build that warned can have read them otherwise: this one wrote them whole.
+    let again = warned.and_then(|_| changes::check::kept(&dir, &outcome.snapshot).err());
     let repeatable = outcome.changes.is_some() && again.as_ref() == warned;
     // The snapshot is the one the list of changes keeps; too large to keep twice.
     let snapshot = std::mem::take(&mut outcome.snapshot);
@@ -323,12 +331,12 @@ fn publish(
 fn record_changes(
     opts: &BuildOptions,
     out: &Path,
-    snapshot: &changes::Snapshot,
+    (snapshot, pending): (&changes::Snapshot, changes::store::Pending),
     diags: &mut Diagnostics,
 ) -> Option<changes::Diff> {
     let dir = changes::store::state_dir(&opts.root, out);
     changes::store::prune(&opts.root);
-    changes::store::record(&dir, out, snapshot)
+    changes::store::record_pending(&dir, out, snapshot, pending)
         .map_err(|why| {
             diags.push(
                 Diagnostic::warning(".evalpress", Pos::FILE, format!("the list of changes was not updated: {why}"))
@@ -434,12 +442,8 @@ fn run(
     let mut assembled = skip::assemble(&reports, &plan, (computed, prior), (kept, manifest), diags);
     outcome.snapshot = std::mem::take(&mut assembled.snapshot);
     let of = |code: &str| locale_of.of(code);
-    diags.extend(changes::check::prose(
-        &dir,
-        &reports,
-        (&outcome.snapshot, current),
-        &of,
-    ));
+    let (d, pending) = changes::check::prose(&dir, &reports, (&outcome.snapshot, current), &of);
+    diags.extend(d);
     let site_locale = locales.get(&config.locale);
     outcome.summary = summary::Summary::new(assembled.counts, site_locale);
     outcome.reports = reports.len();
@@ -509,6 +513,7 @@ fn run(
         files,
         staging,
         records,
+        pending,
     })
 }
 

@@ -14,13 +14,14 @@ use crate::model::ParsedReport;
 
 /// The stale-prose check of every report, against what its data publishes now (`snapshot`)
 /// and what the previous builds into the output published (`current`, read already, and the
-/// one before it in `dir`; see [`changes::stale`]).
+/// one before it in `dir`; see [`stale`]). Also returns what recording `snapshot` will do
+/// once the build is published, decided from the snapshots read here (see [`store::Pending`]).
 pub fn prose<'a>(
     dir: &Path,
     reports: &[ParsedReport],
     (snapshot, current): (&Snapshot, Result<Option<Snapshot>, Diagnostic>),
     locale_of: &(dyn Fn(&str) -> Option<&'a Locale> + Sync),
-) -> Diagnostics {
+) -> (Diagnostics, store::Pending) {
     let mut diags = Diagnostics::new();
     let kept = current
         .and_then(|c| store::with_previous(dir, c, snapshot).map_err(unreadable))
@@ -40,7 +41,7 @@ pub fn prose<'a>(
         })
         .collect();
     found.into_iter().for_each(|d| diags.extend(d));
-    diags
+    (diags, store::prepare(kept, snapshot))
 }
 
 /// The snapshots kept in `dir` for the prose check, or the warning that they cannot be read.

@@ -133,31 +133,74 @@ pub fn baseline<'a>(
 }
 
 /// Records the snapshot of a build just published and returns the diff from the previous
-/// build with different numbers (none when the kept snapshots cannot be read). A build with the same numbers as the last one keeps the diff
-/// that is there, so `evalpress changes` still lists what the last data change did.
+/// build with different numbers (none when the kept snapshots cannot be read). A build with the
+/// same numbers as the last one keeps the diff that is there, so `evalpress changes` still lists
+/// what the last data change did.
 pub fn record(dir: &Path, out: &Path, new: &Snapshot) -> Result<Diff, String> {
     // Unreadable snapshots were reported by the prose check; this build starts afresh.
-    let (current, previous) = snapshots(dir, new).unwrap_or_default();
+    let kept = snapshots(dir, new).unwrap_or_default();
+    record_pending(dir, out, new, prepare(kept, new))
+}
+
+/// What recording a new snapshot will do, decided from the kept snapshots (see [`snapshots`])
+/// as soon as they were read, so a build need not hold them (or read them again) until it
+/// has published: the diff, and whether the new snapshot replaces the last one.
+#[derive(Debug, Clone, Default)]
+pub struct Pending {
+    diff: Diff,
+    /// The new snapshot becomes `current.json`, the last one `previous.json`.
+    rotate: bool,
+    /// There was a last snapshot (read without errors) to become the previous one.
+    had_current: bool,
+}
+
+/// The [`Pending`] record of `new`, given the kept snapshots (`(None, None)` when they could
+/// not be read).
+pub fn prepare(kept: Kept, new: &Snapshot) -> Pending {
+    let (current, previous) = kept;
+    let had_current = current.is_some();
     // With the same numbers as the last build, the diff is the one from the build before it;
     // when there is none, the last build itself is the baseline: nothing changed.
     let (older, rotate) = match current {
         Some(c) if c == *new => (previous.or(Some(c)), false),
         c => (c, true),
     };
-    let d = diff(older.as_ref(), new);
+    Pending {
+        diff: diff(older.as_ref(), new),
+        rotate,
+        had_current,
+    }
+}
+
+/// Carries out `pending` for `new` (see [`record`]). The last snapshot becomes the previous
+/// one by a hard link (a copy where links fail) renamed into place: its file is the very file
+/// this module wrote, so it is not serialised again.
+pub fn record_pending(
+    dir: &Path,
+    out: &Path,
+    new: &Snapshot,
+    pending: Pending,
+) -> Result<Diff, String> {
     std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     write_text(&dir.join(OUTPUT), &format!("{}\n", out.display()))?;
-    if rotate {
-        match &older {
-            Some(old) => write(&dir.join(PREVIOUS), old)?,
-            None => remove(&dir.join(PREVIOUS))?,
+    if pending.rotate {
+        if pending.had_current {
+            let tmp = dir.join(PREVIOUS).with_extension("tmp");
+            let _ = std::fs::remove_file(&tmp);
+            std::fs::hard_link(dir.join(CURRENT), &tmp)
+                .or_else(|_| std::fs::copy(dir.join(CURRENT), &tmp).map(|_| ()))
+                .map_err(|e| failed(&tmp, e))?;
+            std::fs::rename(&tmp, dir.join(PREVIOUS))
+                .map_err(|e| failed(&dir.join(PREVIOUS), e))?;
+        } else {
+            remove(&dir.join(PREVIOUS))?;
         }
         write(&dir.join(CURRENT), new)?;
     }
-    write(&dir.join(CHANGES_JSON), &d)?;
-    write_text(&dir.join(CHANGES_MD), &markdown(&d))?;
-    Ok(d)
+    write(&dir.join(CHANGES_JSON), &pending.diff)?;
+    write_text(&dir.join(CHANGES_MD), &markdown(&pending.diff))?;
+    Ok(pending.diff)
 }
 
 /// The diff the last build recorded.

@@ -11,9 +11,14 @@
 //! successful publish, the new state. Removing the folder only costs time; a missing, corrupt,
 //! foreign or version-mismatched state is ignored (a clean build), never an error.
 //!
-//! A build that has something to do still parses, computes and renders every report: the
-//! per-report cache (skipping clean reports) waits for the per-report data of later stages
-//! (published-value snapshots, key figures, series and data pages) to become cacheable.
+//! A build that has something to do skips the reports whose inputs did not change: [`record`]
+//! says what each report depends on and keeps what the site-wide stages need of it, [`plan`]
+//! decides which reports are rebuilt (their own changes, then everything coordinated suppression,
+//! cross-references and series tie to them, to a fixed point), [`rebuild`] computes those, and
+//! [`skip`] puts the kept and the rebuilt reports together and makes the next records. A kept
+//! report is parsed (labels, front matter and prose numbers come from its Markdown) but its data
+//! is not read, nor is it coordinated, computed or rendered; its published files are linked into
+//! the new tree. A change to the config, the theme or the build's key rebuilds every report.
 //!
 //! It must not print, and it decides nothing by time stamps alone: a stamp only lets a file's
 //! recorded digest be trusted; the digest decides.
