@@ -99,7 +99,11 @@ pub fn dataset_digests(inputs: &Inputs) -> BTreeMap<String, Digest> {
         .keys()
         .filter_map(|path| {
             let name = path.strip_prefix("data/")?;
-            let stem = name.strip_suffix(".csv").or(name.strip_suffix(".CSV"))?;
+            // As the data stage finds them: any case of the extension.
+            let (stem, ext) = name.rsplit_once('.')?;
+            if !ext.eq_ignore_ascii_case("csv") {
+                return None;
+            }
             let sidecar = format!("data/{stem}.yaml");
             let both = format!("{:?}/{:?}", digest(path), digest(&sidecar));
             Some((name.to_string(), Digest::of(both.as_bytes())))
@@ -231,4 +235,40 @@ pub fn counts(report: &ParsedReport) -> (usize, usize) {
         }
     });
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::Stamp;
+    use crate::incremental::inputs::Input;
+
+    fn input(bytes: &[u8]) -> Option<Input> {
+        Some(Input {
+            digest: Digest::of(bytes),
+            stamp: Stamp {
+                len: 1,
+                mtime: 0,
+                inode: 0,
+            },
+            settled: true,
+        })
+    }
+
+    #[test]
+    fn a_csv_is_named_as_queries_name_it_and_its_digest_covers_its_sidecar() {
+        let mut inputs = Inputs::new();
+        inputs.insert("data/x/a.CSV".into(), input(b"a"));
+        inputs.insert("data/x/a.yaml".into(), input(b"side"));
+        inputs.insert("data/notes.txt".into(), input(b"n"));
+        inputs.insert("content/r/t.csv".into(), input(b"t"));
+        let first = dataset_digests(&inputs);
+        assert_eq!(first.keys().collect::<Vec<_>>(), ["x/a.CSV"]);
+        inputs.insert("data/x/a.yaml".into(), input(b"other"));
+        assert_ne!(
+            dataset_digests(&inputs),
+            first,
+            "the sidecar is part of the dataset"
+        );
+    }
 }

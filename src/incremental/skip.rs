@@ -177,10 +177,13 @@ pub fn records(
                 let mut files: Vec<String> =
                     owned.get(r.source.as_path()).cloned().unwrap_or_default();
                 files.retain(|p| p.starts_with(&page));
-                let digest = |n: &String| Some((n.clone(), *plan.digests.get(n)?));
+                // A dataset without a digest now (never for a build that succeeded) is
+                // recorded with none, which no later digest matches: the report is rebuilt.
+                let digest =
+                    |n: &String| (n.clone(), plan.digests.get(n).copied().unwrap_or_default());
                 ReportRecord {
                     deps: deps.clone(),
-                    datasets: plan.names[i].iter().filter_map(digest).collect(),
+                    datasets: plan.names[i].iter().map(digest).collect(),
                     key_figures: assembled.key_figures[i].clone(),
                     elements,
                     counts,
