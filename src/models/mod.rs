@@ -17,6 +17,7 @@ pub mod schema;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
@@ -129,14 +130,15 @@ pub fn load(root: &Path) -> (Catalog, Diagnostics) {
         scales: &catalog.scales,
         broken: &before,
     };
+    // One ratings file per report: parsed in parallel, filed in order.
+    let parsed: Vec<_> = files
+        .ratings
+        .par_iter()
+        .map(|f| ratings::parse(&f.id, &f.path, &f.text, &known))
+        .collect();
     let mut rated = BTreeMap::new();
-    for f in &files.ratings {
-        keep(
-            f,
-            ratings::parse(&f.id, &f.path, &f.text, &known),
-            &mut rated,
-            &mut problems,
-        );
+    for (f, result) in files.ratings.iter().zip(parsed) {
+        keep(f, result, &mut rated, &mut problems);
     }
     catalog.ratings = rated;
     catalog.broken = broken;
