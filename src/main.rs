@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// The allocator of the binary (the library leaves it to its user). jemalloc keeps peak memory
 /// lower than glibc malloc, whose per-thread arenas hold freed memory apart, and is no slower
 /// (README, "Benchmark").
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
