@@ -124,9 +124,11 @@ pub struct Outcome {
     pub out: PathBuf,
     /// Reports, tables and figures built, and the words of the closing line.
     pub summary: summary::Summary,
-    /// What every report published (also after a failed build, for what got that far). Empty
-    /// after a build with nothing to do (`rebuilt == 0`): that is the last build's, which
-    /// `.evalpress/changes/` keeps (see [`changes::store::snapshots`]).
+    /// What the reports this build computed published (also after a failed build, for what got
+    /// that far). The reports it kept published what they did in the last build, which
+    /// `.evalpress/changes/` keeps (see [`changes::store::snapshots`]): they are not in it, so
+    /// it is empty after a build with nothing to do (`rebuilt == 0`), and whole after a full
+    /// build (`--no-cache`, `check`).
     pub snapshot: changes::Snapshot,
     /// After a published build: what changed since the previous one (see [`changes`]).
     pub changes: Option<changes::Diff>,
@@ -162,7 +164,7 @@ struct Built {
     /// What the next build needs to skip unchanged reports (`None` when the inputs are unknown).
     records: Option<incremental::record::Records>,
     /// What recording this build's numbers in the list of changes will do.
-    pending: changes::store::Pending,
+    pending: changes::state::Pending,
 }
 
 /// Builds (or checks) the site described by `opts`.
@@ -275,7 +277,7 @@ fn publish(
     (staging, files, pending): (
         output::Staging,
         &[render::OutputFile],
-        changes::store::Pending,
+        changes::state::Pending,
     ),
     cache: incremental::Cache,
     (key, inputs): (
@@ -299,14 +301,12 @@ fn publish(
     outcome.changes = record_changes(opts, &out, (&outcome.snapshot, pending), diags);
     outcome.diagnostics = std::mem::take(diags).into_sorted();
     // A build whose numbers could not be recorded is not repeated: the next one tries again.
-    // Nor is one whose prose check read the kept snapshots otherwise than the next build will
-    // (this build rewrote them: a broken file is now whole, a small one too large to read).
+    // Nor is one that could not read the kept numbers: it started them afresh, and the next
+    // build, computing every report, reads them whole (or warns again).
     let dir = changes::store::state_dir(&opts.root, &out);
-    let unreadable = |d: &&Diagnostic| d.file == Path::new(".evalpress") && !d.is_error();
-    let warned = outcome.diagnostics.iter().find(unreadable);
-    // Only a build that warned can have read them otherwise: this one wrote them whole.
-    let again = warned.and_then(|_| changes::check::kept(&dir, &outcome.snapshot).err());
-    let repeatable = outcome.changes.is_some() && again.as_ref() == warned;
+    let unreadable = |d: &Diagnostic| d.file == Path::new(".evalpress") && !d.is_error();
+    let warned = outcome.diagnostics.iter().any(unreadable);
+    let repeatable = outcome.changes.is_some() && !warned;
     // The snapshot is the one the list of changes keeps; too large to keep twice.
     let snapshot = std::mem::take(&mut outcome.snapshot);
     let last = inputs
@@ -331,7 +331,7 @@ fn publish(
 fn record_changes(
     opts: &BuildOptions,
     out: &Path,
-    (snapshot, pending): (&changes::Snapshot, changes::store::Pending),
+    (snapshot, pending): (&changes::Snapshot, changes::state::Pending),
     diags: &mut Diagnostics,
 ) -> Option<changes::Diff> {
     let dir = changes::store::state_dir(&opts.root, out);
@@ -389,18 +389,18 @@ fn run(
     let (reports, mut front_page) =
         parse_all((root, &sources), &config, &locales, opts.drafts, diags);
     let index = resolve::label_index(&reports);
-    // The previous build's snapshot: the cells of the reports it kept, and the prose check's.
+    // The index of the previous build's numbers: which reports it recorded, and where.
     let dir = changes::store::state_dir(root, out);
-    let current = changes::store::read_current(&dir).map_err(changes::check::unreadable);
+    let numbers = changes::state::Index::open(&dir).map_err(changes::check::unreadable);
     let base = inputs.map(|i| incremental::record::base(key, i));
     let prior = cache.zip(base).and_then(|(c, b)| skip::usable(c, &dir, b));
     let manifest = cache.map(|c| &c.previous.manifest);
-    let previous = match (prior, manifest, &current) {
-        (Some(records), Some(manifest), Ok(Some(current))) => Some(plan::Previous {
+    let previous = match (prior, manifest, &numbers) {
+        (Some(records), Some(manifest), Ok(Some(index))) => Some(plan::Previous {
             records,
             manifest,
             out,
-            current,
+            index,
         }),
         _ => None,
     };
@@ -438,12 +438,15 @@ fn run(
     );
     diags.extend(d);
     let mut reports = split.merge(work);
-    let kept = current.as_ref().ok().and_then(Option::as_ref);
-    let mut assembled = skip::assemble(&reports, &plan, (computed, prior), (kept, manifest), diags);
+    let mut assembled = skip::assemble(&reports, &plan, (computed, prior), manifest, diags);
     outcome.snapshot = std::mem::take(&mut assembled.snapshot);
     let of = |code: &str| locale_of.of(code);
-    let (d, pending) = changes::check::prose(&dir, &reports, (&outcome.snapshot, current), &of);
-    diags.extend(d);
+    let checked = changes::check::prose(&dir, &reports, (&outcome.snapshot, numbers), &of);
+    let rotates = checked.pending.rotates();
+    let pending = checked.pending;
+    diags.extend(checked.diagnostics);
+    diags.extend(skip::kept_prose(&plan, rotates).cloned());
+    assembled.prose = (checked.prose, rotates);
     let site_locale = locales.get(&config.locale);
     outcome.summary = summary::Summary::new(assembled.counts, site_locale);
     outcome.reports = reports.len();

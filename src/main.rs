@@ -83,7 +83,7 @@ enum Command {
     },
     /// Show what the last build changed: every published number, per report (run after build).
     #[command(
-        after_help = "Examples:\n  evalpress changes\n  evalpress changes --format markdown > changes.md\n  evalpress changes --since .evalpress/changes/public/previous.json"
+        after_help = "Examples:\n  evalpress changes\n  evalpress changes --format markdown > changes.md\n  cp -r .evalpress/changes/public ../before-update\n  evalpress changes --since ../before-update"
     )]
     Changes {
         /// Site root (the folder with evalpress.yaml).
@@ -95,9 +95,10 @@ enum Command {
         /// How to print the changes.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Compare the last build with this snapshot (a current.json or previous.json kept by an
-        /// earlier build) instead of the build before it.
-        #[arg(long, value_name = "FILE")]
+        /// Compare the last build with the last build of this copy of a state folder (taken
+        /// before the builds to compare with), or with a current.json an earlier evalpress kept,
+        /// instead of the build before it.
+        #[arg(long, value_name = "PATH")]
         since: Option<PathBuf>,
     },
     /// Print every report to an A4 PDF through headless Chromium.
@@ -444,9 +445,9 @@ fn run_changes(
     let out = out.unwrap_or_else(|| root.join("public"));
     let dir = store::state_dir(root, &out);
     let diff = match since {
-        Some(file) => store::read::<changes::Snapshot>(file).and_then(|old| {
+        Some(file) => store::read_snapshot(file).and_then(|old| {
             let old = old.ok_or_else(|| format!("{} does not exist", file.display()))?;
-            let new = store::read(&dir.join(store::CURRENT))?;
+            let new = store::read_current(&dir)?;
             Ok(new.map(|new| changes::diff(Some(&old), &new)))
         }),
         None => store::last_diff(&dir),
@@ -464,7 +465,7 @@ fn run_changes(
         Err(why) => {
             let help = match since {
                 Some(_) => {
-                    "pass a current.json or previous.json that a build kept in .evalpress/changes/"
+                    "pass a copy of a state folder in .evalpress/changes/ (taken before the builds to compare with), or a current.json an earlier evalpress kept there"
                         .to_string()
                 }
                 None => format!("build again, or delete {} first", dir.display()),

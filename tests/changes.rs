@@ -141,8 +141,15 @@ fn a_rebuild_with_the_same_numbers_keeps_the_list_and_the_stale_warning() {
 fn a_revealed_cell_and_since_an_older_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let (site, _) = first_build(tmp.path());
-    let first = tmp.path().join("first.json");
-    fs::copy(site.join(".evalpress/changes/public/current.json"), &first).unwrap();
+    // A copy of the state folder, and the same numbers as one snapshot file (the form earlier
+    // versions kept as current.json).
+    let first = tmp.path().join("first");
+    copy_dir(&site.join(".evalpress/changes/public"), &first);
+    let file = tmp.path().join("first.json");
+    let whole = evalpress::changes::store::read_current(&first)
+        .unwrap()
+        .unwrap();
+    fs::write(&file, serde_json::to_string(&whole).unwrap()).unwrap();
     second_build(&site);
     // Back to the first extract: Odense is shown again.
     copy_dir(&sites().join("changes/site"), &site);
@@ -153,9 +160,24 @@ fn a_revealed_cell_and_since_an_older_snapshot() {
         text.contains("  Tabel 1, Odense, Påbegyndt: × → 79 (revealed)\n"),
         "{text}"
     );
-    // Against the first build's snapshot nothing changed.
-    let since = changes(&site, &["--since", first.to_str().unwrap()]);
+    // Against the first build's snapshot nothing changed; against the second's, Odense did.
+    for old in [&first, &file] {
+        let since = changes(&site, &["--since", old.to_str().unwrap()]);
+        assert_eq!(since, "Nothing changed since the previous build.\n");
+    }
+    let since = changes(
+        &site,
+        &[
+            "--since",
+            site.join(".evalpress/changes/public").to_str().unwrap(),
+        ],
+    );
     assert_eq!(since, "Nothing changed since the previous build.\n");
+    assert_ne!(
+        changes(&site, &[]),
+        since,
+        "the list is against the second build"
+    );
 }
 
 #[test]
@@ -163,7 +185,8 @@ fn a_failed_build_and_another_output_folder_keep_their_own_state() {
     let tmp = tempfile::tempdir().unwrap();
     let (site, _) = first_build(tmp.path());
     let state = site.join(".evalpress/changes/public");
-    let current = fs::read(state.join("current.json")).unwrap();
+    let current = common::tree::snapshot(&state);
+    assert!(state.join("index.json").is_file());
     // A new extract with a broken row: the build fails and nothing is recorded.
     fs::write(
         site.join("data/forloeb.csv"),
@@ -172,7 +195,7 @@ fn a_failed_build_and_another_output_folder_keep_their_own_state() {
     .unwrap();
     let run = evalpress(&site, &["build"]);
     assert!(!run.status.success(), "{}", stderr(&run));
-    assert_eq!(fs::read(state.join("current.json")).unwrap(), current);
+    assert_eq!(common::tree::snapshot(&state), current);
     assert!(changes(&site, &[]).starts_with("No earlier build"));
     // A build elsewhere has its own baseline, kept in the site, and nothing beside the output.
     copy_dir(&sites().join("changes/v2"), &site);
@@ -208,7 +231,7 @@ fn a_broken_state_file_is_a_warning_that_says_what_to_delete() {
     let tmp = tempfile::tempdir().unwrap();
     let (site, _) = first_build(tmp.path());
     fs::write(
-        site.join(".evalpress/changes/public/current.json"),
+        site.join(".evalpress/changes/public/index.json"),
         "{ not json",
     )
     .unwrap();

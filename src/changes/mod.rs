@@ -6,18 +6,21 @@
 //! plain serde type, self-contained so a cache can store it for reports it skips), a [`Diff`]
 //! between two site snapshots, and its renderings as text, Markdown, JSON and an escaped HTML
 //! fragment (for `serve`). `stale` checks numbers typed in prose against the snapshots; `store`
-//! keeps the last two snapshots under `<root>/.evalpress/changes/`.
+//! and `state` keep the last two snapshots under `<root>/.evalpress/changes/`, one file per
+//! report, so a build reads and writes only the reports it computed.
 //!
 //! Must not: read raw data (only published cells reach a snapshot), print, or look at the
 //! wall clock.
 //!
-//! Files: `diff` compares snapshots; `show` renders a diff; `stale` is the stale-prose check;
-//! `store` reads and writes the state folder.
+//! Files: `diff` compares snapshots; `show` renders a diff; `stale` is the stale-prose check
+//! of one report, `check` that of a build; `store` reads and writes the state folder, `state`
+//! its per-report files (what a build compares with, and what it records).
 
 pub mod check;
 mod diff;
 mod show;
 pub mod stale;
+pub mod state;
 pub mod store;
 
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! The state folder of `changes`: `<root>/.evalpress/changes/<output>/` (see [`state_dir`])
-//! holds the snapshot of
-//! the last published build (`current.json`), the one before it with different numbers
-//! (`previous.json`), and the diff between them (`changes.json`, `changes.md`).
+//! holds the numbers of every report in the last published build and in the one before it
+//! with different numbers, one file per report (`index.json` and `reports/`, see [`state`]),
+//! and the diff between them (`changes.json`, `changes.md`).
 //!
 //! Part of the `changes` stage; the only file I/O it does. Written only after a build was
 //! published; each file is written beside its place and renamed over it. Never writes into the
@@ -13,17 +13,21 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::diff::{Diff, diff};
+use super::diff::Diff;
+use super::state::{self, INDEX, Index, Pending};
 use super::{Snapshot, markdown};
 
+/// The single-file snapshots of earlier versions (the last build, the one before it), no
+/// longer read: a build removes them.
 pub const CURRENT: &str = "current.json";
 pub const PREVIOUS: &str = "previous.json";
 pub const CHANGES_JSON: &str = "changes.json";
 pub const CHANGES_MD: &str = "changes.md";
 
-/// The largest state file read. Not the source files' limit: a snapshot holds every published
-/// cell of the site (60 MB for the 1,000-report benchmark site), and it is a file evalpress
-/// wrote itself; this only keeps a stray huge file from exhausting memory.
+/// The largest state file read, per file. Not the source files' limit: a report's snapshot
+/// holds every published cell of the report, and a list of changes may hold every cell of the
+/// site, in files evalpress wrote itself; this only keeps a stray huge file from exhausting
+/// memory.
 const MAX_STATE_BYTES: u64 = 4 << 30;
 
 /// The state folder for builds of `root` into `out`: one per output folder, so a build
@@ -51,7 +55,7 @@ const OUTSIDE: &str = "outside-";
 const OUTPUT: &str = "output.txt";
 
 /// `text` as a folder name: lowercase ASCII letters, digits, `_` and `-`.
-fn key(text: &str, empty: &str) -> String {
+pub(super) fn key(text: &str, empty: &str) -> String {
     let key: String = text
         .chars()
         .map(|c| {
@@ -67,7 +71,7 @@ fn key(text: &str, empty: &str) -> String {
 }
 
 /// A 64-bit FNV-1a hash: stable across runs and machines, unlike the standard hasher.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(super) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -94,87 +98,60 @@ pub fn prune(root: &Path) {
 /// The last published snapshot and the one before it.
 pub type Kept = (Option<Snapshot>, Option<Snapshot>);
 
-/// The snapshots kept in `dir` that a build with the snapshot `new` needs: (the last
-/// published, the one before it). The one before is read only when the last has the same
-/// numbers as `new` (see [`baseline`]); the files can be large. A file that is missing is
-/// `None`; one that cannot be read is an error naming it.
+/// The whole snapshots kept in `dir`: (the last published, the one before it with different
+/// numbers), the one before read only when the last has the same numbers as `new`. A build
+/// reads only the reports it needs (see [`state::compare`]); this reads every report's file,
+/// for `evalpress changes --since` and tests. A file that cannot be read is an error naming it.
 pub fn snapshots(dir: &Path, new: &Snapshot) -> Result<Kept, String> {
-    with_previous(dir, read_current(dir)?, new)
-}
-
-/// The last published snapshot kept in `dir` (`None` when there is none).
-pub fn read_current(dir: &Path) -> Result<Option<Snapshot>, String> {
-    read(&dir.join(CURRENT))
-}
-
-/// [`snapshots`] when the last published one (`current`) was read already.
-pub fn with_previous(
-    dir: &Path,
-    current: Option<Snapshot>,
-    new: &Snapshot,
-) -> Result<Kept, String> {
+    let Some(index) = Index::open(dir)? else {
+        return Ok((None, None));
+    };
+    let current = index.snapshot(dir, false)?;
     let previous = match &current {
-        Some(c) if c == new => read(&dir.join(PREVIOUS))?,
+        Some(c) if c == new => index.snapshot(dir, true)?,
         _ => None,
     };
     Ok((current, previous))
 }
 
-/// The snapshot the prose of `new` is checked against: the newest kept one with different
-/// numbers, so a rebuild after fixing the prose still finds what the new data changed.
-pub fn baseline<'a>(
-    kept: &'a (Option<Snapshot>, Option<Snapshot>),
-    new: &Snapshot,
-) -> Option<&'a Snapshot> {
-    match kept {
-        (Some(current), previous) if current == new => previous.as_ref(),
-        (current, _) => current.as_ref(),
+/// The whole snapshot of the last published build kept in `dir` (`None` when there is none).
+pub fn read_current(dir: &Path) -> Result<Option<Snapshot>, String> {
+    match Index::open(dir)? {
+        Some(index) => index.snapshot(dir, false),
+        None => Ok(None),
     }
 }
 
-/// Records the snapshot of a build just published and returns the diff from the previous
-/// build with different numbers (none when the kept snapshots cannot be read). A build with the
-/// same numbers as the last one keeps the diff that is there, so `evalpress changes` still lists
-/// what the last data change did.
+/// A snapshot to compare with (`evalpress changes --since`): a copy of a state folder (its
+/// last build's numbers), or a snapshot in one JSON file (`current.json` or `previous.json` as
+/// earlier versions kept them). `None` when there is no such file.
+pub fn read_snapshot(path: &Path) -> Result<Option<Snapshot>, String> {
+    if path.is_dir() {
+        return read_current(path)?.map(Some).ok_or_else(|| {
+            format!(
+                "{} holds no list of changes ({} is missing)",
+                path.display(),
+                INDEX
+            )
+        });
+    }
+    read(path)
+}
+
+/// Records the whole snapshot `new` of a build just published and returns the diff from the
+/// previous build with different numbers (see [`state`]); kept numbers that cannot be read
+/// start the list afresh. A build records only the reports it computed (see [`record_pending`]).
 pub fn record(dir: &Path, out: &Path, new: &Snapshot) -> Result<Diff, String> {
-    // Unreadable snapshots were reported by the prose check; this build starts afresh.
-    let kept = snapshots(dir, new).unwrap_or_default();
-    record_pending(dir, out, new, prepare(kept, new))
+    let present = new.reports.keys().map(String::as_str).collect();
+    let index = Index::open(dir).ok().flatten();
+    let compared = state::compare(dir, index.as_ref(), new, &present)
+        .unwrap_or_else(|_| state::afresh(index.as_ref(), new, &present));
+    record_pending(dir, out, new, compared.pending)
 }
 
-/// What recording a new snapshot will do, decided from the kept snapshots (see [`snapshots`])
-/// as soon as they were read, so a build need not hold them (or read them again) until it
-/// has published: the diff, and whether the new snapshot replaces the last one.
-#[derive(Debug, Clone, Default)]
-pub struct Pending {
-    diff: Diff,
-    /// The new snapshot becomes `current.json`, the last one `previous.json`.
-    rotate: bool,
-    /// There was a last snapshot (read without errors) to become the previous one.
-    had_current: bool,
-}
-
-/// The [`Pending`] record of `new`, given the kept snapshots (`(None, None)` when they could
-/// not be read).
-pub fn prepare(kept: Kept, new: &Snapshot) -> Pending {
-    let (current, previous) = kept;
-    let had_current = current.is_some();
-    // With the same numbers as the last build, the diff is the one from the build before it;
-    // when there is none, the last build itself is the baseline: nothing changed.
-    let (older, rotate) = match current {
-        Some(c) if c == *new => (previous.or(Some(c)), false),
-        c => (c, true),
-    };
-    Pending {
-        diff: diff(older.as_ref(), new),
-        rotate,
-        had_current,
-    }
-}
-
-/// Carries out `pending` for `new` (see [`record`]). The last snapshot becomes the previous
-/// one by a hard link (a copy where links fail) renamed into place: its file is the very file
-/// this module wrote, so it is not serialised again.
+/// Carries out `pending` (see [`state::compare`]) for a build just published whose computed
+/// reports published `new`: writes their changed numbers (see [`state`]) and the diff, and
+/// returns the diff.
 pub fn record_pending(
     dir: &Path,
     out: &Path,
@@ -184,20 +161,7 @@ pub fn record_pending(
     std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     write_text(&dir.join(OUTPUT), &format!("{}\n", out.display()))?;
-    if pending.rotate {
-        if pending.had_current {
-            let tmp = dir.join(PREVIOUS).with_extension("tmp");
-            let _ = std::fs::remove_file(&tmp);
-            std::fs::hard_link(dir.join(CURRENT), &tmp)
-                .or_else(|_| std::fs::copy(dir.join(CURRENT), &tmp).map(|_| ()))
-                .map_err(|e| failed(&tmp, e))?;
-            std::fs::rename(&tmp, dir.join(PREVIOUS))
-                .map_err(|e| failed(&dir.join(PREVIOUS), e))?;
-        } else {
-            remove(&dir.join(PREVIOUS))?;
-        }
-        write(&dir.join(CURRENT), new)?;
-    }
+    state::record(dir, new, &pending)?;
     write(&dir.join(CHANGES_JSON), &pending.diff)?;
     write_text(&dir.join(CHANGES_MD), &markdown(&pending.diff))?;
     Ok(pending.diff)
@@ -222,7 +186,7 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, String> {
 
 /// Compact JSON: a snapshot of a large site has millions of cells, and pretty-printing made
 /// the file several times larger (people read `changes.md` or `evalpress changes`).
-fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
+pub(super) fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
     let json = serde_json::to_string(value).map_err(|e| failed(path, e))?;
     write_text(path, &(json + "\n"))
 }
@@ -233,14 +197,7 @@ fn write_text(path: &Path, text: &str) -> Result<(), String> {
     std::fs::rename(&tmp, path).map_err(|e| failed(path, e))
 }
 
-fn remove(path: &Path) -> Result<(), String> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(failed(path, e)),
-        _ => Ok(()),
-    }
-}
-
-fn failed(path: &Path, e: impl std::fmt::Display) -> String {
+pub(super) fn failed(path: &Path, e: impl std::fmt::Display) -> String {
     format!("cannot write {}: {e}", path.display())
 }
 
@@ -303,7 +260,6 @@ mod tests {
         // The same numbers again: compared with the first build, nothing changed.
         let same = record(&dir, &out, &one).unwrap();
         assert!(same.baseline && same.is_empty(), "{same:?}");
-        assert!(!dir.join(PREVIOUS).exists());
         let mut two = one.clone();
         two.reports.get_mut("r").unwrap().title = "T".into();
         two.reports.insert("s".into(), Default::default());
@@ -314,7 +270,7 @@ mod tests {
         assert_eq!(again, second);
         assert_eq!(last_diff(&dir).unwrap(), Some(second));
         let kept = snapshots(&dir, &two).unwrap();
-        assert_eq!(baseline(&kept, &two), Some(&one));
+        assert_eq!(kept, (Some(two.clone()), Some(one)));
     }
 
     #[test]
@@ -346,7 +302,11 @@ mod tests {
             },
         );
         record(&dir, &out, &big).unwrap();
-        let size = std::fs::metadata(dir.join(CURRENT)).unwrap().len();
+        let file = std::fs::read_dir(dir.join(state::REPORTS))
+            .unwrap()
+            .next()
+            .unwrap();
+        let size = file.unwrap().metadata().unwrap().len();
         assert!(size > crate::load::MAX_SOURCE_BYTES, "{size}");
         let (current, _) = snapshots(&dir, &Snapshot::default()).unwrap();
         assert_eq!(current, Some(big));
@@ -355,8 +315,8 @@ mod tests {
     #[test]
     fn a_broken_state_file_is_named() {
         let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join(CURRENT), "{").unwrap();
+        std::fs::write(tmp.path().join(INDEX), "{").unwrap();
         let e = snapshots(tmp.path(), &Snapshot::default()).unwrap_err();
-        assert!(e.contains("current.json is not a snapshot"), "{e}");
+        assert!(e.contains("index.json is not a snapshot"), "{e}");
     }
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::Inputs;
 use super::record::{self, Deps, Records, ReportRecord};
-use crate::changes::Snapshot;
+use crate::changes::state::Index;
 use crate::data::store::Listing;
 use crate::digest::Digest;
 use crate::model::ParsedReport;
@@ -27,8 +27,9 @@ pub struct Previous<'a> {
     /// Its published tree, and where it is.
     pub manifest: &'a Manifest,
     pub out: &'a Path,
-    /// Its snapshot (the list of changes' `current.json`): the published cells of a kept report.
-    pub current: &'a Snapshot,
+    /// The index of the list of changes: a report is kept only when its numbers are in it (in
+    /// a file the build does not read: the list records only the reports whose numbers changed).
+    pub index: &'a Index,
 }
 
 /// Which reports a build computes.
@@ -92,7 +93,7 @@ pub fn plan(
                     .files
                     .iter()
                     .all(|f| output::unchanged(p.out, f, p.manifest))
-                && p.current.reports.contains_key(&r.slug);
+                && p.index.has_current(&r.slug);
             clean.then(|| rec.clone())
         })
         .collect();

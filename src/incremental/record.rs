@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::Inputs;
+use crate::changes::check::Prose;
 use crate::config::CONFIG_FILE;
 use crate::data::store::Listing;
 use crate::diagnostics::Diagnostic;
@@ -43,6 +44,9 @@ pub struct ReportRecord {
     pub counts: (usize, usize),
     /// The warnings its computing and resolving gave (its parse runs again every build).
     pub diagnostics: Vec<Diagnostic>,
+    /// Its stale-prose warnings (the check needs its cells, which a build that keeps it does
+    /// not read).
+    pub prose: Prose,
     /// Its page first, then its downloads, by output path.
     pub files: Vec<String>,
 }

@@ -3,8 +3,9 @@
 //! pages to keep, warnings) and the records the next build starts from.
 //!
 //! Part of the `incremental` stage, between computing and rendering. A kept report's data comes
-//! from its record and from the snapshot the list of changes kept; nothing of it is read or
-//! computed again. No I/O.
+//! from its record (its counts, key figures, element rows, warnings, and its stale-prose
+//! warnings); nothing of it is read or computed again, and its published cells are not needed:
+//! they did not change, so they are not in the build's snapshot. No I/O.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,6 +15,7 @@ use super::rebuild::Computed;
 use super::record::{self, DatasetRecord, Records, ReportRecord};
 use super::{Cache, folder_stamps};
 use crate::changes::Snapshot;
+use crate::changes::check::Prose;
 use crate::data::store::Store;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::digest::Digest;
@@ -22,8 +24,8 @@ use crate::output::Manifest;
 use crate::render::{self, ElementRow, OutputContent, OutputFile};
 
 /// The records the previous build into this output left, when they still describe what it
-/// published: the same [`record::base`], and the list of changes (whose snapshot holds the
-/// kept reports' cells) as it left it.
+/// published: the same [`record::base`], and the list of changes (which holds the kept
+/// reports' cells, and which their stale-prose warnings were checked against) as it left it.
 pub fn usable<'a>(cache: &'a Cache, changes: &Path, base: Digest) -> Option<&'a Records> {
     let last = cache.previous.last.as_ref()?;
     let same = last.records.base == base && last.changes == folder_stamps(changes);
@@ -59,7 +61,13 @@ impl Split {
 /// Every report's data for the site-wide stages, in report order.
 pub struct Assembled {
     pub key_figures: Vec<Vec<KeyFigure>>,
+    /// The published cells of the reports this build computed (the kept ones published what
+    /// they did in the last build).
     pub snapshot: Snapshot,
+    /// The stale-prose warnings of the computed reports, by slug (set after the check), and
+    /// whether this build's numbers differ from the last build's (see
+    /// [`crate::changes::state::Pending::rotates`]).
+    pub prose: (BTreeMap<String, Prose>, bool),
     /// Reports, tables and figures.
     pub counts: (usize, usize, usize),
     pub kept: Vec<Option<render::Kept>>,
@@ -70,12 +78,12 @@ pub struct Assembled {
 
 /// Puts together the kept and the rebuilt reports' data; pushes the warnings of both (a kept
 /// report's from its record, a kept dataset's coordination warnings from its record) onto
-/// `diags`. `current` is the snapshot the previous build kept.
+/// `diags`, but not the stale-prose warnings (see [`kept_prose`]).
 pub fn assemble(
     reports: &[ParsedReport],
     plan: &Plan,
     (computed, previous): (Computed, Option<&Records>),
-    (current, manifest): (Option<&Snapshot>, Option<&Manifest>),
+    manifest: Option<&Manifest>,
     diags: &mut Diagnostics,
 ) -> Assembled {
     let mut fresh = computed
@@ -86,6 +94,7 @@ pub fn assemble(
     let mut out = Assembled {
         key_figures: Vec::new(),
         snapshot: Snapshot::default(),
+        prose: Default::default(),
         counts: (reports.len(), 0, 0),
         kept: Vec::new(),
         rebuilt: Vec::new(),
@@ -93,16 +102,11 @@ pub fn assemble(
     };
     for (i, r) in reports.iter().enumerate() {
         let kept = plan.kept.get(i).and_then(Option::as_ref);
-        let (snapshot, figures, counts) = match kept {
+        let (figures, counts) = match kept {
             Some(rec) => {
                 diags.extend(rec.diagnostics.iter().cloned());
                 out.kept.push(Some(kept_page(rec, manifest)));
-                let snapshot = current.and_then(|c| c.reports.get(&r.slug)).cloned();
-                (
-                    snapshot.unwrap_or_default(),
-                    rec.key_figures.clone(),
-                    rec.counts,
-                )
+                (rec.key_figures.clone(), rec.counts)
             }
             None => {
                 let ((snapshot, figures), d) = fresh.next().unwrap_or_default();
@@ -111,13 +115,13 @@ pub fn assemble(
                 diags.extend(d.iter().cloned());
                 out.rebuilt.push((d, counts));
                 out.kept.push(None);
-                (snapshot, figures, counts)
+                out.snapshot.reports.insert(r.slug.clone(), snapshot);
+                (figures, counts)
             }
         };
         out.counts.1 += counts.0;
         out.counts.2 += counts.1;
         out.key_figures.push(figures);
-        out.snapshot.reports.insert(r.slug.clone(), snapshot);
     }
     diags.extend(out.coordination.iter().cloned());
     if let Some(previous) = previous {
@@ -128,6 +132,15 @@ pub fn assemble(
         }
     }
     out
+}
+
+/// The stale-prose warnings of the kept reports, from their records: a build with new numbers
+/// (`rotates`) checks a kept report against the last build, where it published what it does
+/// now, so only against its own numbers; a build with the last build's numbers has the same
+/// baseline as the build that made the record (see [`Prose`]).
+pub fn kept_prose(plan: &Plan, rotates: bool) -> impl Iterator<Item = &Diagnostic> {
+    let kept = plan.kept.iter().flatten();
+    kept.flat_map(move |rec| rec.prose.kept(rotates))
 }
 
 /// What rendering needs of a kept report: its rows and its published files' digests.
@@ -167,8 +180,16 @@ pub fn records(
         ..Records::default()
     };
     for (i, (r, elements)) in reports.iter().zip(elements).enumerate() {
+        let (prose, rotates) = &assembled.prose;
         let rec = match (plan.kept.get(i).and_then(Option::as_ref), plan.deps.get(i)) {
-            (Some(rec), _) => rec.clone(),
+            (Some(rec), _) => {
+                let mut rec = rec.clone();
+                // Its baseline is now the last build's numbers, its own.
+                if *rotates {
+                    rec.prose.baseline = rec.prose.own.clone();
+                }
+                rec
+            }
             (None, Some(deps)) => {
                 let Some((diagnostics, counts)) = rebuilt.next().cloned() else {
                     continue;
@@ -188,6 +209,7 @@ pub fn records(
                     elements,
                     counts,
                     diagnostics,
+                    prose: prose.get(&r.slug).cloned().unwrap_or_default(),
                     files,
                 }
             }
