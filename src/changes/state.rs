@@ -76,8 +76,8 @@ fn file_name(slug: &str, n: u64) -> String {
 
 impl Index {
     /// The index kept in `dir`; `None` when there is none (no build recorded, or only in the
-    /// single-file format of evalpress before 0.x, which is not read). An index that cannot be
-    /// read is an error naming it.
+    /// single-file `current.json` of earlier versions, which is not read: the next build is
+    /// like a first one). An index that cannot be read is an error naming it.
     pub fn open(dir: &Path) -> Result<Option<Index>, String> {
         let path = dir.join(INDEX);
         match store::read::<Index>(&path)? {
@@ -180,7 +180,9 @@ struct Write {
 #[derive(Debug, Default)]
 pub struct Compared {
     /// For each computed report with a baseline, the numbers its prose is checked against: the
-    /// newest kept build with different numbers (see [`store::baseline`]).
+    /// newest kept build with different numbers: the last build when this one's numbers differ
+    /// from it, else the one before it (so a rebuild after fixing the prose still finds what
+    /// the new data changed).
     pub baseline: BTreeMap<String, ReportSnapshot>,
     pub pending: Pending,
 }
