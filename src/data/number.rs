@@ -47,8 +47,18 @@ pub fn parse_number(text: &str, decimal: Option<DecimalSep>) -> Result<Parsed, N
 
 /// `parse_number` over the bytes of a cell, as the CSV reader holds them.
 pub fn parse_bytes(text: &[u8], decimal: Option<DecimalSep>) -> Result<Parsed, NumError> {
-    // Fast path: plain integers read the same under every declaration.
+    // Fast path: plain integers read the same under every declaration. Up to 18 digits they
+    // cannot overflow, so they are added up as they are checked.
     let (negative, unsigned) = split_sign(text);
+    if (1..=18).contains(&unsigned.len()) {
+        let value = unsigned.iter().try_fold(0i64, |v, &b| {
+            let digit = b.wrapping_sub(b'0');
+            (digit <= 9).then(|| v * 10 + i64::from(digit))
+        });
+        if let Some(v) = value {
+            return Ok(Parsed::Int(if negative { -v } else { v }));
+        }
+    }
     if !unsigned.is_empty() && unsigned.iter().all(u8::is_ascii_digit) {
         return Ok(integer_value(unsigned, b'_', negative).map_or_else(
             || Parsed::Num(float(negative, unsigned, b'_', None)),
@@ -118,40 +128,73 @@ fn split_sign(text: &[u8]) -> (bool, &[u8]) {
 }
 
 /// Reads `-?int(dec digits)?` where `int` is plain digits or 1-3 digits followed by groups of
-/// `thou` + exactly three digits. Allocates nothing for numbers of ordinary length.
+/// `thou` + exactly three digits, in one pass that also adds up the digits. Allocates nothing
+/// for numbers of ordinary length.
 fn parse_with(text: &[u8], dec: u8, thou: u8) -> Option<Parsed> {
     let (negative, body) = split_sign(text);
-    let (int, frac) = match body.iter().position(|&b| b == dec) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
+    // The digits as one integer (`None` once it overflows), and how many follow `dec`.
+    let mut mantissa = Some(0u64);
+    let mut add = |b: u8| {
+        mantissa = mantissa
+            .and_then(|m| m.checked_mul(10))
+            .and_then(|m| m.checked_add(u64::from(b - b'0')));
     };
-    if !valid_integer_part(int, thou) {
+    // Digits since the start or the last `thou`; whether a `thou` was seen.
+    let (mut run, mut grouped) = (0usize, false);
+    let mut int_end = body.len();
+    for (i, &b) in body.iter().enumerate() {
+        if b.is_ascii_digit() {
+            add(b);
+            run += 1;
+        } else if b == thou {
+            let first_ok = (1..=3).contains(&run);
+            if (grouped && run != 3) || (!grouped && !first_ok) {
+                return None;
+            }
+            (run, grouped) = (0, true);
+        } else if b == dec {
+            int_end = i;
+            break;
+        } else {
+            return None;
+        }
+    }
+    if run == 0 || (grouped && run != 3) {
         return None;
     }
-    match frac {
-        // Too large for an integer: still a number.
-        None => Some(integer_value(int, thou, negative).map_or_else(
-            || Parsed::Num(float(negative, int, thou, None)),
-            Parsed::Int,
-        )),
-        Some(f) if !f.is_empty() && f.iter().all(u8::is_ascii_digit) => {
-            Some(Parsed::Num(float(negative, int, thou, Some(f))))
+    let int = &body[..int_end];
+    let frac = body.get(int_end + 1..).filter(|_| int_end < body.len());
+    if let Some(f) = frac {
+        if f.is_empty() || !f.iter().all(u8::is_ascii_digit) {
+            return None;
         }
-        Some(_) => None,
+        f.iter().for_each(|&b| add(b));
     }
+    Some(match (frac, mantissa) {
+        // Too large for an integer: still a number.
+        (None, Some(m)) if negative && m <= 1 << 63 => Parsed::Int((m as i64).wrapping_neg()),
+        (None, Some(m)) if !negative => i64::try_from(m).map_or_else(
+            |_| Parsed::Num(float(negative, int, thou, None)),
+            Parsed::Int,
+        ),
+        (Some(f), Some(m)) => Parsed::Num(
+            quotient(m, f.len(), negative).unwrap_or_else(|| float(negative, int, thou, frac)),
+        ),
+        _ => Parsed::Num(float(negative, int, thou, frac)),
+    })
 }
 
-fn valid_integer_part(int: &[u8], thou: u8) -> bool {
-    if int.is_empty() {
-        return false;
-    }
-    if int.iter().all(u8::is_ascii_digit) {
-        return true;
-    }
-    let digits = |g: &[u8]| g.iter().all(u8::is_ascii_digit);
-    let mut groups = int.split(|&b| b == thou);
-    let first = groups.next().unwrap_or_default();
-    (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g))
+/// `mantissa / 10^decimals`, signed, when both are exact in an `f64` (2^53 and 10^22 at most):
+/// IEEE division rounds the exact quotient once, so this is the float nearest to the text, the
+/// one the standard library's parser gives (`float` does the other cases).
+fn quotient(mantissa: u64, decimals: usize, negative: bool) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let divisor = POW10.get(decimals)?;
+    let x = (mantissa <= 1 << 53).then(|| mantissa as f64 / divisor)?;
+    Some(if negative { -x } else { x })
 }
 
 /// The value of validated integer digits (separators `thou` skipped); `None` on overflow.
@@ -281,6 +324,56 @@ mod tests {
         );
         let long = format!("0,{}", "1".repeat(100));
         assert!(matches!(p(&long, Some(Comma)), Ok(Parsed::Num(x)) if (x - 0.1111).abs() < 1e-3));
+    }
+
+    proptest::proptest! {
+        /// The one-pass reading gives what the standard library's exact parser gives, for
+        /// every length of digits either side of the separator (fast path or not).
+        #[test]
+        fn decimals_read_as_the_exact_parser_reads_them(
+            negative: bool,
+            int in "[0-9]{1,21}",
+            frac in proptest::option::of("[0-9]{1,26}"),
+        ) {
+            let sign = if negative { "-" } else { "" };
+            let plain = match &frac {
+                Some(f) => format!("{sign}{int}.{f}"),
+                None => format!("{sign}{int}"),
+            };
+            let danish = plain.replace('.', ",");
+            let want = match (&frac, plain.parse::<i64>()) {
+                (None, Ok(i)) => Parsed::Int(i),
+                _ => Parsed::Num(plain.parse::<f64>().unwrap()),
+            };
+            let got = p(&danish, Some(Comma)).unwrap();
+            proptest::prop_assert!(match (got, want) {
+                (Parsed::Num(a), Parsed::Num(b)) => a.to_bits() == b.to_bits(),
+                (a, b) => a == b,
+            }, "{danish}: {got:?} != {want:?}");
+            proptest::prop_assert_eq!(p(&plain, Some(Point)), Ok(got));
+        }
+    }
+
+    #[test]
+    fn grouped_digits_are_checked_group_by_group() {
+        assert_eq!(p("1.234.567", Some(Comma)), Ok(Parsed::Int(1_234_567)));
+        assert_eq!(p("-12.345,5", Some(Comma)), Ok(Parsed::Num(-12_345.5)));
+        for t in [
+            "1.23.4",
+            "1234.567,5",
+            "1..234",
+            ".234",
+            "1.234.",
+            "1.2345,6",
+            "-,5",
+            "1.234,5,6",
+        ] {
+            assert_eq!(p(t, Some(Comma)), Err(NumError::NotANumber), "{t}");
+        }
+        assert_eq!(
+            p("-0,0", Some(Comma)).map(|n| matches!(n, Parsed::Num(x) if x.is_sign_negative())),
+            Ok(true)
+        );
     }
 
     #[test]

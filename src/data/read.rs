@@ -449,6 +449,9 @@ impl<'r> CsvFile<'_, 'r> {
         let mut lines = Vec::new();
         let mut problems = Vec::new();
         let mut rec = ByteRecord::new();
+        // The last record read, swapped with `rec` (no copy): only its text is searched for a
+        // line break, to find a quote left open at the end of the file.
+        let mut last_rec = ByteRecord::new();
         let mut last = None;
         loop {
             match rdr.read_byte_record(&mut rec) {
@@ -465,10 +468,10 @@ impl<'r> CsvFile<'_, 'r> {
             let start = rec
                 .position()
                 .map_or((0, 0), |p| (p.byte(), p.line() as usize));
-            let multiline = rec.as_slice().contains(&b'\n');
-            last = Some((start, multiline));
+            last = Some(start);
             let line = start.1;
             if rec.len() != header.len() {
+                let multiline = rec.as_slice().contains(&b'\n');
                 if let Some(d) = multiline
                     .then(|| self.unclosed(start.0, line, delimiter))
                     .flatten()
@@ -493,6 +496,7 @@ impl<'r> CsvFile<'_, 'r> {
                     }
                 }
             }
+            std::mem::swap(&mut rec, &mut last_rec);
             if problems.len() >= MAX_PROBLEMS {
                 problems.push(
                     self.error(
@@ -505,7 +509,8 @@ impl<'r> CsvFile<'_, 'r> {
             }
         }
         // An unclosed quote swallows the rest of the file into the last record.
-        if let Some(((byte, line), true)) = last
+        if let Some((byte, line)) = last
+            && last_rec.as_slice().contains(&b'\n')
             && let Some(d) = self.unclosed(byte, line, delimiter)
         {
             problems.push(d);
