@@ -26,7 +26,7 @@
 //! [`diagnostics`] carries every problem with its file, line and column; [`model`] holds the
 //! plain types the stages pass on; [`format`] is the one number formatter of tables, inline
 //! values and charts (Danish and English); [`scaffold`] creates new reports; [`pdf`] prints the built
-//! reports through headless Chromium; [`summary`] words
+//! reports through headless Chromium, and [`programs`] finds it and Pagefind; [`summary`] words
 //! the closing line. The library never prints: it returns an [`Outcome`] and reports progress
 //! through a callback.
 
@@ -47,6 +47,7 @@ pub mod model;
 pub mod models;
 pub mod output;
 pub mod pdf;
+pub mod programs;
 pub mod query;
 pub mod render;
 pub mod resolve;

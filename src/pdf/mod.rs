@@ -96,14 +96,7 @@ pub fn find_chromium(
             )))
         };
     }
-    let dirs: Vec<PathBuf> = path
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    CHROMIUM_NAMES
-        .iter()
-        .flat_map(|name| dirs.iter().map(move |d| d.join(name)))
-        .find(|candidate| candidate.is_file())
-        .ok_or_else(not_installed)
+    crate::programs::on_path(path, CHROMIUM_NAMES, Path::is_file).ok_or_else(not_installed)
 }
 
 fn not_installed() -> Diagnostic {

@@ -125,14 +125,7 @@ pub fn locate(
     if is_executable(&local) {
         return Ok(local);
     }
-    let dirs: Vec<PathBuf> = path
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    BINARY_NAMES
-        .iter()
-        .flat_map(|name| dirs.iter().map(move |d| d.join(name)))
-        .find(|candidate| is_executable(candidate))
-        .ok_or_else(|| {
+    crate::programs::on_path(path, BINARY_NAMES, is_executable).ok_or_else(|| {
             missing(format!(
                 "no Pagefind binary found (looked for {NODE_MODULES_BINARY} and for {} on PATH); the site is built without its search index",
                 BINARY_NAMES.join(", ")
