@@ -86,7 +86,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// A 1-based line and column in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Pos {
     pub line: usize,
     pub col: usize,

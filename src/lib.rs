@@ -62,8 +62,6 @@ pub mod yaml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use config::{CONFIG_FILE, Config};
 use diagnostics::{Diagnostic, Diagnostics, Pos};
 use locale::Locale;
@@ -138,8 +136,12 @@ pub struct Outcome {
     pub rewritten: Vec<String>,
     /// The reports of the built site (not the plain `kind: side` pages), in source order.
     pub published: Vec<PublishedReport>,
-    /// Reports parsed, computed and rendered by this build.
+    /// Reports computed and rendered by this build.
     pub rebuilt: usize,
+    /// Reports whose Markdown this build read and parsed (drafts too); the others were made
+    /// from their records (see [`incremental::shell`]).
+    #[serde(default)]
+    pub parsed: usize,
     /// Reports whose pages and results this build took from the previous one unchanged.
     pub reused: usize,
 }
@@ -266,6 +268,7 @@ fn unchanged(
             out: out.to_path_buf(),
             rewritten: Vec::new(),
             rebuilt: 0,
+            parsed: 0,
             reused: previous.reports,
             ..previous.clone()
         })
@@ -365,7 +368,7 @@ fn run(
     outcome: &mut Outcome,
     diags: &mut Diagnostics,
 ) -> Option<Built> {
-    use incremental::{plan, rebuild, skip};
+    use incremental::{plan, rebuild, shell, skip};
     let root = &opts.root;
     if opts.write
         && let Err(d) = output::check_output_dir(root, out)
@@ -387,13 +390,21 @@ fn run(
     progress(Progress::Parsing {
         reports: sources.reports.len(),
     });
-    let (reports, mut front_page) =
-        parse_all((root, &sources), &config, &locales, opts.drafts, diags);
-    let index = resolve::label_index(&reports);
+    // Reports whose folder is unchanged are shells, made from their records (not read).
+    let base = inputs.map(|i| incremental::record::base(key, i));
+    let shells = shell::Shells::new(cache, (inputs, base), diags.has_errors());
+    let parse = |listing: &model::ReportListing| parse_report(root, listing, &config, &locales);
+    let (parsed, mut front_page) = parse_all(
+        (root, &sources),
+        &config,
+        opts.drafts,
+        (&shells, &parse),
+        diags,
+    );
+    let index = resolve::label_index(&parsed.reports);
     // The index of the previous build's numbers: which reports it recorded, and where.
     let dir = changes::store::state_dir(root, out);
     let numbers = changes::state::Index::open(&dir).map_err(changes::check::unreadable);
-    let base = inputs.map(|i| incremental::record::base(key, i));
     let prior = cache.zip(base).and_then(|(c, b)| skip::usable(c, &dir, b));
     let manifest = cache.map(|c| &c.previous.manifest);
     let previous = match (prior, manifest, &numbers) {
@@ -406,9 +417,11 @@ fn run(
         _ => None,
     };
     let rules = config.disclosure.rules();
-    let plan = plan::plan(previous, &reports, inputs, &index, &|r| {
+    let plan = plan::plan(previous, parsed.site(), inputs, &index, &|r| {
         tables::datasets_of(r, rules)
     });
+    // A shell the plan rebuilds is read and parsed before it is computed.
+    let (reports, parsing) = parsed.complete(&plan, &sources.reports, &parse, diags);
     let (store, d) = data::store::load_except(root, &config.data_defaults(), &plan.unread);
     diags.extend(d);
 
@@ -452,6 +465,7 @@ fn run(
     outcome.summary = summary::Summary::new(assembled.counts, site_locale);
     outcome.reports = reports.len();
     outcome.rebuilt = plan.rebuilt();
+    outcome.parsed = parsing.count;
     outcome.reused = reports.len() - outcome.rebuilt;
 
     if diags.has_errors() || (opts.strict && diags.warning_count() > 0) {
@@ -511,7 +525,13 @@ fn run(
     diags.extend(output::check_collisions(&files));
     let records = base.map(|base| {
         let made = (elements, files.as_slice());
-        skip::records((base, &plan, prior), &reports, &assembled, made, &store)
+        skip::records(
+            (base, &plan, prior),
+            (&reports, &parsing),
+            &assembled,
+            made,
+            &store,
+        )
     });
     Some(Built {
         files,
@@ -541,7 +561,13 @@ pub fn disclosure_audit(opts: &BuildOptions) -> Result<DisclosureAudit, Vec<Diag
         let (store, d) = data::store::load(root, &config.data_defaults());
         diags.extend(d);
         let locales = read_locales(&sources.theme, &mut diags);
-        let (reports, _) = parse_all((root, &sources), &config, &locales, opts.drafts, &mut diags);
+        let parse = |listing: &model::ReportListing| parse_report(root, listing, &config, &locales);
+        let none = (
+            &incremental::shell::Shells::none(),
+            &parse as incremental::shell::ParseOne,
+        );
+        let (parsed, _) = parse_all((root, &sources), &config, opts.drafts, none, &mut diags);
+        let reports = parsed.reports;
         let site = tables::Site {
             store: &store,
             rules: config.disclosure.rules(),
@@ -577,38 +603,42 @@ fn published(reports: &[ParsedReport]) -> Vec<PublishedReport> {
 }
 
 /// Every report (drafts only when asked) and the front page, parsed in parallel; each report's
-/// text is read by its parse task and dropped once it is parsed.
-fn parse_all(
+/// text is read by its parse task and dropped once it is parsed. A report `shells` has a record
+/// for is not read: it is a shell made from the record (see [`incremental::shell`]).
+fn parse_all<'a>(
     (root, sources): (&Path, &model::Sources),
     config: &Config,
-    locales: &BTreeMap<String, Locale>,
     drafts: bool,
+    (shells, parse): (
+        &incremental::shell::Shells<'a>,
+        incremental::shell::ParseOne,
+    ),
     diags: &mut Diagnostics,
-) -> (Vec<ParsedReport>, Option<FrontPage>) {
-    let parsed: Vec<(Option<ParsedReport>, Diagnostics)> = sources
-        .reports
-        .par_iter()
-        .map(|listing| {
-            let (src, mut d) = load::read_report(root, listing);
-            let Some(src) = src else {
-                return (None, d);
-            };
-            let (report, more) = markdown::parse_report(&src, config, locales);
-            d.extend(more);
-            (report, d)
-        })
-        .collect();
-    let mut reports = Vec::new();
-    for (report, d) in parsed {
-        diags.extend(d);
-        reports.extend(report.filter(|r| drafts || !r.front.draft));
-    }
+) -> (incremental::shell::Parsed<'a>, Option<FrontPage>) {
+    let listed = (root, sources.reports.as_slice());
+    let reports = incremental::shell::parse(listed, shells, parse, drafts, diags);
     let front_page = sources.front_page.as_ref().and_then(|f| {
         let (page, d) = markdown::parse_front_page(f, config);
         diags.extend(d);
         page
     });
     (reports, front_page)
+}
+
+/// Reads and parses one listed report.
+fn parse_report(
+    root: &Path,
+    listing: &model::ReportListing,
+    config: &Config,
+    locales: &BTreeMap<String, Locale>,
+) -> (Option<ParsedReport>, Diagnostics) {
+    let (src, mut d) = load::read_report(root, listing);
+    let Some(src) = src else {
+        return (None, d);
+    };
+    let (report, more) = markdown::parse_report(&src, config, locales);
+    d.extend(more);
+    (report, d)
 }
 
 /// The front page's front matter and Markdown nodes.

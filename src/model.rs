@@ -184,7 +184,7 @@ pub struct NumberingOverride {
 }
 
 /// The kinds of numbered, referencable things in a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ElementKind {
     Figure,
     Table,
@@ -205,7 +205,7 @@ impl ElementKind {
 }
 
 /// Where a label points: a numbered element or a heading of some report.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     pub report: String,
     pub anchor: String,
@@ -219,7 +219,7 @@ pub struct Target {
 }
 
 /// One entry of a report's table of contents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub number: String,
@@ -485,7 +485,7 @@ pub struct ParsedReport {
 }
 
 /// A number typed literally in prose (`599`, `72.008`, `4,7`) at its place.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Literal {
     pub file: PathBuf,
     pub pos: Pos,

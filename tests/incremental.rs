@@ -305,6 +305,8 @@ proptest! {
                 prop_assert!(incremental.reused > 0, "after {:?}: {:?}", &edits[..=step], incremental);
             }
             prop_assert_eq!(incremental.rebuilt + incremental.reused, incremental.reports);
+            // A kept report is not read; a rebuilt one is, and so is a draft (left out after).
+            prop_assert_eq!(incremental.parsed, incremental.rebuilt + site.draft as usize);
             let clean_out = dir.path().join(format!("clean-{step}"));
             let clean = build(&root, &clean_out, true);
             prop_assert_eq!(snapshot(&out), snapshot(&clean_out), "after {:?}", &edits[..=step]);
@@ -320,6 +322,7 @@ proptest! {
             let published = inodes(&out);
             let again = build(&root, &out, false);
             prop_assert_eq!(again.rebuilt, 0);
+            prop_assert_eq!(again.parsed, 0);
             prop_assert_eq!(&again.diagnostics, &incremental.diagnostics);
             prop_assert_eq!(&kept_snapshot(&root, &out), &clean.snapshot);
             prop_assert_eq!(inodes(&out), published);

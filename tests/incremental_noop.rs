@@ -34,6 +34,7 @@ fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
 
 fn assert_repeats(again: &Outcome, first: &Outcome) {
     assert_eq!(again.rebuilt, 0, "the no-op build rebuilt reports");
+    assert_eq!(again.parsed, 0, "the no-op build parsed reports");
     assert_eq!(again.reused, first.reports);
     assert_eq!(again.diagnostics, first.diagnostics);
     assert_eq!(again.reports, first.reports);
@@ -159,9 +160,9 @@ fn a_corrupt_or_foreign_cache_or_no_cache_means_a_full_build() {
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .unwrap();
     let good = fs::read_to_string(&state).unwrap();
-    let foreign = good.replacen("\"format\":4", "\"format\":3", 1);
+    let foreign = good.replacen("\"format\":5", "\"format\":4", 1);
     assert_ne!(foreign, good, "the state names its format");
-    for garbage in ["", "{\"format\": 3, \"last\"", foreign.as_str()] {
+    for garbage in ["", "{\"format\": 4, \"last\"", foreign.as_str()] {
         fs::write(&state, garbage).unwrap();
         let outcome = build(&root, &out, false);
         assert_eq!(outcome.rebuilt, first.reports, "after {garbage:.20}");

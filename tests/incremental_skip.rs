@@ -6,9 +6,9 @@ mod common;
 
 use std::fs;
 
-use common::incremental_site::{Site, build, fresh, inodes, options, replaced, write_site};
-use common::tree::snapshot;
-use evalpress::Outcome;
+use common::incremental_site::{
+    Site, assert_clean, build, fresh, inodes, options, replaced, write_site,
+};
 
 /// The report pages a build wrote anew.
 fn pages(before: &std::collections::BTreeMap<String, u64>, out: &std::path::Path) -> Vec<String> {
@@ -16,20 +16,6 @@ fn pages(before: &std::collections::BTreeMap<String, u64>, out: &std::path::Path
         .into_iter()
         .filter(|p| p.ends_with("/index.html") && !p.starts_with("data/"))
         .collect()
-}
-
-/// The build and a clean build of the same site publish the same files and diagnostics.
-fn assert_clean(root: &std::path::Path, out: &std::path::Path, incremental: &Outcome) {
-    let clean_out = out.with_file_name(format!(
-        "{}-clean",
-        out.file_name().unwrap().to_string_lossy()
-    ));
-    let _ = fs::remove_dir_all(&clean_out);
-    let clean = build(root, &clean_out, true);
-    assert_eq!(snapshot(out), snapshot(&clean_out));
-    assert_eq!(incremental.diagnostics, clean.diagnostics);
-    assert_eq!(incremental.summary, clean.summary);
-    assert_eq!(incremental.published, clean.published);
 }
 
 #[test]

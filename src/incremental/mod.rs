@@ -15,10 +15,12 @@
 //! says what each report depends on and keeps what the site-wide stages need of it, [`plan`]
 //! decides which reports are rebuilt (their own changes, then everything coordinated suppression,
 //! cross-references and series tie to them, to a fixed point), [`rebuild`] computes those, and
-//! [`skip`] puts the kept and the rebuilt reports together and makes the next records. A kept
-//! report is parsed (labels, front matter and prose numbers come from its Markdown) but its data
-//! is not read, nor is it coordinated, computed or rendered; its published files are linked into
-//! the new tree. A change to the config, the theme or the build's key rebuilds every report.
+//! [`skip`] puts the kept and the rebuilt reports together and makes the next records. A report
+//! whose folder is unchanged is not even read: [`shell`] makes it from its record (front matter,
+//! labels, table of contents, prose numbers, parse warnings), and only a shell the plan rebuilds
+//! is parsed. A kept report's data is not read, nor is it coordinated, computed or rendered;
+//! its published files are linked into the new tree. A change to the config, the theme or the
+//! build's key rebuilds (and parses) every report.
 //!
 //! It must not print, and it decides nothing by time stamps alone: a stamp only lets a file's
 //! recorded digest be trusted; the digest decides.
@@ -27,6 +29,7 @@ mod inputs;
 pub mod plan;
 pub mod rebuild;
 pub mod record;
+pub mod shell;
 pub mod skip;
 
 use std::collections::BTreeMap;
@@ -46,7 +49,7 @@ pub use inputs::{Inputs, scan};
 pub const FOLDER: &str = ".evalpress/cache";
 
 /// Bumped whenever the state's layout or meaning changes; older files are then ignored.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// What one build leaves for the next.
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::Inputs;
-use super::record::{self, Deps, Records, ReportRecord};
+use super::record::{self, Deps, Records, ReportRecord, Uses};
 use crate::changes::state::Index;
 use crate::data::store::Listing;
 use crate::digest::Digest;
@@ -56,18 +56,25 @@ impl Plan {
     }
 }
 
-/// Decides which of `reports` this build computes. `datasets_of` names the datasets a
-/// report's queries read (its specs are parsed for that).
+/// Decides which of `reports` this build computes. `shells` has, by report index, the record
+/// a report was made from without being parsed (see [`shell`](super::shell)): what its
+/// Markdown uses and the datasets it reads are the record's. `datasets_of` names the datasets
+/// a parsed report's queries read (its specs are parsed for that).
 pub fn plan(
     previous: Option<Previous>,
-    reports: &[ParsedReport],
+    (reports, shells): (&[ParsedReport], &[Option<&ReportRecord>]),
     inputs: Option<&Inputs>,
     index: &LabelIndex,
     datasets_of: &(dyn Fn(&ParsedReport) -> BTreeSet<String> + Sync),
 ) -> Plan {
     let n = reports.len();
+    let shell = |i: usize| shells.get(i).copied().flatten();
+    let datasets_of = |i: usize| match shell(i) {
+        Some(rec) => rec.datasets.keys().cloned().collect(),
+        None => datasets_of(&reports[i]),
+    };
     let Some(inputs) = inputs else {
-        let names = reports.par_iter().map(datasets_of).collect();
+        let names = (0..n).into_par_iter().map(datasets_of).collect();
         return Plan {
             kept: vec![None; n],
             deps: Vec::new(),
@@ -76,7 +83,11 @@ pub fn plan(
         };
     };
     let digests = record::dataset_digests(inputs);
-    let deps = record::deps(reports, inputs, index);
+    let uses: Vec<Uses> = (0..n)
+        .into_par_iter()
+        .map(|i| shell(i).map_or_else(|| Uses::of(&reports[i]), Uses::recorded))
+        .collect();
+    let deps = record::deps(reports, &uses, inputs, index);
     let mut kept: Vec<Option<ReportRecord>> = reports
         .par_iter()
         .zip(&deps)
@@ -114,7 +125,7 @@ pub fn plan(
         let fresh: Vec<(usize, BTreeSet<String>)> = (0..n)
             .into_par_iter()
             .filter(|&i| kept[i].is_none() && names[i].is_none())
-            .map(|i| (i, datasets_of(&reports[i])))
+            .map(|i| (i, datasets_of(i)))
             .collect();
         let mut grew = !fresh.is_empty();
         for (i, set) in fresh {

@@ -4,10 +4,12 @@
 //! the label index. Output: each report's dependencies ([`Deps`]: the digest of its own files,
 //! of the datasets it reads, of the models when it uses them, of the labels of the other reports
 //! it refers to, and of the series it belongs to) and, kept in the cache with them, everything
-//! the site-wide stages take from a report they do not compute ([`ReportRecord`]). Pure: no
-//! I/O, no printing.
+//! the site-wide stages take from a report they do not compute ([`ReportRecord`]), also what
+//! its Markdown gave ([`Shell`]), so that a later build need not read it. Pure: no I/O, no
+//! printing.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +19,7 @@ use crate::config::CONFIG_FILE;
 use crate::data::store::Listing;
 use crate::diagnostics::Diagnostic;
 use crate::digest::Digest;
-use crate::model::{KeyFigure, Node, ParsedReport};
+use crate::model::{FrontMatter, KeyFigure, Literal, Node, ParsedReport, Target, TocEntry};
 use crate::render::ElementRow;
 use crate::resolve::LabelIndex;
 
@@ -33,7 +35,7 @@ pub struct Records {
 }
 
 /// One report as the build that computed it left it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportRecord {
     pub deps: Deps,
     /// The datasets its queries read, with their digests then.
@@ -42,13 +44,75 @@ pub struct ReportRecord {
     pub elements: Vec<ElementRow>,
     /// Its tables and figures, for the closing line.
     pub counts: (usize, usize),
-    /// The warnings its computing and resolving gave (its parse runs again every build).
+    /// The warnings its computing and resolving gave (its parse's are in `shell`).
     pub diagnostics: Vec<Diagnostic>,
     /// Its stale-prose warnings (the check needs its cells, which a build that keeps it does
     /// not read).
     pub prose: Prose,
     /// Its page first, then its downloads, by output path.
     pub files: Vec<String>,
+    /// What its Markdown gave that a build keeping it needs.
+    pub shell: Shell,
+}
+
+/// What parsing a report gave that the site-wide stages use of a report they keep: a build
+/// whose inputs say its folder is unchanged makes it from this instead of reading its Markdown
+/// (see [`shell`](super::shell)). Its nodes and footnotes are not kept: only computing and
+/// rendering read them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Shell {
+    /// Without `values:` and `key_figures:`, which only computing reads.
+    pub front: FrontMatter,
+    pub locale: String,
+    pub toc: Vec<TocEntry>,
+    pub labels: BTreeMap<String, Target>,
+    /// Its `index.md`, relative to the site root.
+    pub source: PathBuf,
+    /// For the stale-prose check, which checks every report's prose on every build.
+    pub literals: Vec<Literal>,
+    /// The warnings its parse gave.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Shell {
+    /// The shell of `report`, whose parse gave `diagnostics`.
+    pub fn of(report: &ParsedReport, diagnostics: Vec<Diagnostic>) -> Shell {
+        Shell {
+            front: report.front.clone(),
+            locale: report.locale.clone(),
+            toc: report.toc.clone(),
+            labels: report.labels.clone(),
+            source: report.source.clone(),
+            literals: report.literals.clone(),
+            diagnostics,
+        }
+    }
+}
+
+/// What a report's dependencies follow of its Markdown besides its front matter: the other
+/// reports it refers to and whether it uses the models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uses {
+    pub reports: BTreeSet<String>,
+    pub models: bool,
+}
+
+impl Uses {
+    /// What the nodes of `report` use.
+    pub fn of(report: &ParsedReport) -> Uses {
+        Uses {
+            reports: referred(report),
+            models: uses_models(report),
+        }
+    }
+
+    /// What the report `rec` was recorded of used (its Markdown unchanged since).
+    pub fn recorded(rec: &ReportRecord) -> Uses {
+        Uses {
+            reports: rec.deps.refs.keys().cloned().collect(),
+            models: rec.deps.models.is_some(),
+        }
+    }
 }
 
 /// What a report's page and results depend on besides the [`base`], as digests.
@@ -115,8 +179,21 @@ pub fn dataset_digests(inputs: &Inputs) -> BTreeMap<String, Digest> {
         .collect()
 }
 
-/// The dependencies of every report, by report index.
-pub fn deps(reports: &[ParsedReport], inputs: &Inputs, index: &LabelIndex) -> Vec<Deps> {
+/// The digest of every file of the folder of the report whose `index.md` is `source`.
+pub fn own(inputs: &Inputs, source: &std::path::Path) -> Digest {
+    let folder = source.parent().map_or(String::new(), |p| {
+        format!("{}/", p.to_string_lossy().replace('\\', "/"))
+    });
+    under(inputs, &folder)
+}
+
+/// The dependencies of every report, by report index; `uses` is what each one's nodes use.
+pub fn deps(
+    reports: &[ParsedReport],
+    uses: &[Uses],
+    inputs: &Inputs,
+    index: &LabelIndex,
+) -> Vec<Deps> {
     let models = under(inputs, "data/models/");
     let series = series_digests(reports);
     let labels: BTreeMap<&str, Digest> = index
@@ -125,20 +202,19 @@ pub fn deps(reports: &[ParsedReport], inputs: &Inputs, index: &LabelIndex) -> Ve
         .collect();
     reports
         .iter()
-        .map(|r| {
-            let folder = r.source.parent().map_or(String::new(), |p| {
-                format!("{}/", p.to_string_lossy().replace('\\', "/"))
-            });
-            let refs = referred(r)
-                .into_iter()
+        .zip(uses)
+        .map(|(r, uses)| {
+            let refs = uses
+                .reports
+                .iter()
                 .map(|slug| {
                     let digest = labels.get(slug.as_str()).copied().unwrap_or_default();
-                    (slug, digest)
+                    (slug.clone(), digest)
                 })
                 .collect();
             Deps {
-                own: under(inputs, &folder),
-                models: uses_models(r).then_some(models),
+                own: own(inputs, &r.source),
+                models: uses.models.then_some(models),
                 refs,
                 series: series
                     .get(r.front.programme.as_deref().unwrap_or(""))

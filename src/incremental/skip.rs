@@ -12,7 +12,8 @@ use std::path::Path;
 
 use super::plan::Plan;
 use super::rebuild::Computed;
-use super::record::{self, DatasetRecord, Records, ReportRecord};
+use super::record::{self, DatasetRecord, Records, ReportRecord, Shell};
+use super::shell::Parsing;
 use super::{Cache, folder_stamps};
 use crate::changes::Snapshot;
 use crate::changes::check::Prose;
@@ -157,10 +158,11 @@ fn kept_page(rec: &ReportRecord, manifest: Option<&Manifest>) -> render::Kept {
 }
 
 /// The records of this build for the next one: kept reports keep theirs, rebuilt reports get
-/// new ones from what this build computed, rendered (`elements`, by report index) and output.
+/// new ones from what this build parsed (`parsing`), computed, rendered (`elements`, by report
+/// index) and output.
 pub fn records(
     (base, plan, previous): (Digest, &Plan, Option<&Records>),
-    reports: &[ParsedReport],
+    (reports, parsing): (&[ParsedReport], &Parsing),
     assembled: &Assembled,
     (elements, files): (Vec<Vec<ElementRow>>, &[OutputFile]),
     store: &Store,
@@ -211,6 +213,7 @@ pub fn records(
                     diagnostics,
                     prose: prose.get(&r.slug).cloned().unwrap_or_default(),
                     files,
+                    shell: Shell::of(r, parsing.warnings(i)),
                 }
             }
             (None, None) => continue,

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use evalpress::{BuildOptions, Outcome};
 
-use super::tree::write_files;
+use super::tree::{snapshot, write_files};
 
 pub const REPO_THEME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates");
 
@@ -265,4 +265,18 @@ pub fn replaced(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -
         .map(|(p, _)| p.clone())
         .filter(|p| p != ".evalpress-output")
         .collect()
+}
+
+/// The build and a clean build of the same site publish the same files and diagnostics.
+pub fn assert_clean(root: &Path, out: &Path, incremental: &Outcome) {
+    let clean_out = out.with_file_name(format!(
+        "{}-clean",
+        out.file_name().unwrap().to_string_lossy()
+    ));
+    let _ = fs::remove_dir_all(&clean_out);
+    let clean = build(root, &clean_out, true);
+    assert_eq!(snapshot(out), snapshot(&clean_out));
+    assert_eq!(incremental.diagnostics, clean.diagnostics);
+    assert_eq!(incremental.summary, clean.summary);
+    assert_eq!(incremental.published, clean.published);
 }
