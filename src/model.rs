@@ -205,7 +205,7 @@ impl ElementKind {
 }
 
 /// Where a label points: a numbered element or a heading of some report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub report: String,
     pub anchor: String,
@@ -219,7 +219,7 @@ pub struct Target {
 }
 
 /// One entry of a report's table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TocEntry {
     pub level: u8,
     pub number: String,

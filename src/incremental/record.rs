@@ -17,9 +17,11 @@ use super::Inputs;
 use crate::changes::check::Prose;
 use crate::config::CONFIG_FILE;
 use crate::data::store::Listing;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Pos};
 use crate::digest::Digest;
-use crate::model::{FrontMatter, KeyFigure, Literal, Node, ParsedReport, Target, TocEntry};
+use crate::model::{
+    ElementKind, FrontMatter, KeyFigure, Literal, Node, ParsedReport, Target, TocEntry,
+};
 use crate::render::ElementRow;
 use crate::resolve::LabelIndex;
 
@@ -58,14 +60,16 @@ pub struct ReportRecord {
 /// What parsing a report gave that the site-wide stages use of a report they keep: a build
 /// whose inputs say its folder is unchanged makes it from this instead of reading its Markdown
 /// (see [`shell`](super::shell)). Its nodes and footnotes are not kept: only computing and
-/// rendering read them.
+/// rendering read them. Labels and contents are kept as rows (JSON arrays): at 1,000 reports
+/// they are most of it, and the state is read whole by every build, one with nothing to do too.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Shell {
     /// Without `values:` and `key_figures:`, which only computing reads.
     pub front: FrontMatter,
     pub locale: String,
-    pub toc: Vec<TocEntry>,
-    pub labels: BTreeMap<String, Target>,
+    /// (level, number, title, id) of each entry.
+    toc: Vec<(u8, String, String, String)>,
+    labels: Vec<LabelRow>,
     /// Its `index.md`, relative to the site root.
     pub source: PathBuf,
     /// For the stale-prose check, which checks every report's prose on every build.
@@ -74,18 +78,78 @@ pub struct Shell {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A label of the report: (label, anchor, kind, number, title, file, line, column), the file
+/// `None` when it is the report's `index.md`.
+type LabelRow = (
+    String,
+    String,
+    ElementKind,
+    String,
+    String,
+    Option<PathBuf>,
+    usize,
+    usize,
+);
+
 impl Shell {
     /// The shell of `report`, whose parse gave `diagnostics`.
     pub fn of(report: &ParsedReport, diagnostics: Vec<Diagnostic>) -> Shell {
+        let toc = report.toc.iter().map(|e| {
+            let e = e.clone();
+            (e.level, e.number, e.title, e.id)
+        });
+        let labels = report.labels.iter().map(|(label, t)| {
+            let file = (t.file != report.source).then(|| t.file.clone());
+            let t = t.clone();
+            (
+                label.clone(),
+                t.anchor,
+                t.kind,
+                t.number,
+                t.title,
+                file,
+                t.pos.line,
+                t.pos.col,
+            )
+        });
         Shell {
             front: report.front.clone(),
             locale: report.locale.clone(),
-            toc: report.toc.clone(),
-            labels: report.labels.clone(),
+            toc: toc.collect(),
+            labels: labels.collect(),
             source: report.source.clone(),
             literals: report.literals.clone(),
             diagnostics,
         }
+    }
+
+    /// Its table of contents.
+    pub fn toc(&self) -> Vec<TocEntry> {
+        let entry = |(level, number, title, id): &(u8, String, String, String)| TocEntry {
+            level: *level,
+            number: number.clone(),
+            title: title.clone(),
+            id: id.clone(),
+        };
+        self.toc.iter().map(entry).collect()
+    }
+
+    /// Its labels, for the report `slug`.
+    pub fn labels(&self, slug: &str) -> BTreeMap<String, Target> {
+        let target = |row: &LabelRow| {
+            let (label, anchor, kind, number, title, file, line, col) = row.clone();
+            let target = Target {
+                report: slug.to_string(),
+                anchor,
+                kind,
+                number,
+                title,
+                file: file.unwrap_or_else(|| self.source.clone()),
+                pos: Pos::new(line, col),
+            };
+            (label, target)
+        };
+        self.labels.iter().map(target).collect()
     }
 }
 
@@ -333,6 +397,44 @@ mod tests {
             },
             settled: true,
         })
+    }
+
+    #[test]
+    fn a_shell_gives_back_what_the_parse_gave() {
+        use crate::model::{ReportSource, SourceFile};
+        let file = |path: &str, text: &str| SourceFile {
+            path: path.into(),
+            text: text.into(),
+        };
+        let index =
+            "---\ntitle: T\nchapters: [b.md]\n---\n# Indledning {#ind}\n\nI alt 1.234 personer.\n";
+        let chapter = "## Del\n\n```box\nlabel: boks-a\ntitle: B\n---\ntekst\n```\n";
+        let src = ReportSource {
+            slug: "r".into(),
+            index: file("content/r/index.md", index),
+            markdown: [("b.md".to_string(), file("content/r/b.md", chapter))].into(),
+            assets: Vec::new(),
+        };
+        let config = crate::config::Config::parse("title: T\n", "evalpress.yaml".as_ref()).unwrap();
+        let locales = crate::themes::embedded()
+            .locales
+            .iter()
+            .map(|(k, f)| (k.clone(), crate::locale::Locale::parse(f).unwrap()))
+            .collect();
+        let (report, _) = crate::markdown::parse_report(&src, &config, &locales);
+        let report = report.unwrap();
+        assert!(
+            report.labels.len() >= 2 && report.toc.len() == 2,
+            "{report:?}"
+        );
+        assert!(report.labels.values().any(|t| t.file.ends_with("b.md")));
+        assert!(!report.literals.is_empty());
+        let json = serde_json::to_string(&Shell::of(&report, Vec::new())).unwrap();
+        let shell: Shell = serde_json::from_str(&json).unwrap();
+        assert_eq!(shell.labels("r"), report.labels);
+        assert_eq!(format!("{:?}", shell.toc()), format!("{:?}", report.toc));
+        assert_eq!(shell.literals, report.literals);
+        assert_eq!(format!("{:?}", shell.front), format!("{:?}", report.front));
     }
 
     #[test]
