@@ -18,7 +18,7 @@
 //! | [`resolve`] | parsed reports -> every cross-reference checked against the whole site |
 //! | [`render`] | reports -> HTML pages through the theme's tera templates |
 //! | [`search`] | rendered report pages -> a static full-text index (Pagefind) for the search page |
-//! | [`incremental`] | the previous build's records and manifest -> only the reports whose inputs changed are computed and rendered, only changed files are written |
+//! | [`incremental`] | the previous build's records and manifest -> only the reports whose inputs changed are read, computed and rendered, only changed files are written |
 //! | [`output`] | files -> the published folder, swapped in atomically or updated through a journal |
 //! | [`serve`] | site root -> a live preview on loopback: rebuilt on every change, the browser reloaded |
 //! | [`changes`] | published cells of every report -> a snapshot, the diff from the previous build, stale numbers in prose |

@@ -1,8 +1,8 @@
 //! The previous build's records + the parsed reports -> which reports this build computes.
 //!
 //! Part of the `incremental` stage, after parsing and before the data is read. Input: the
-//! records (see [`record`](super::record)), this build's inputs and the parsed reports.
-//! Output: a [`Plan`]: each report kept (its published page, results and warnings taken from
+//! records (see [`record`](super::record)), this build's inputs and the parsed reports, some
+//! of them shells made from their records (see [`shell`](super::shell)). Output: a [`Plan`]: each report kept (its published page, results and warnings taken from
 //! its record) or rebuilt, the datasets whose publications this build coordinates, and the CSV
 //! files it need not read. When in doubt a report is rebuilt: a wrong "clean" would publish a
 //! stale page, a wrong "dirty" only costs time. No I/O but the stamps of published files.
