@@ -9,6 +9,7 @@ use std::fs;
 use common::incremental_site::{
     Site, assert_clean, build, fresh, inodes, options, replaced, write_site,
 };
+use common::tree::snapshot;
 
 /// The report pages a build wrote anew.
 fn pages(before: &std::collections::BTreeMap<String, u64>, out: &std::path::Path) -> Vec<String> {
