@@ -25,11 +25,13 @@
 //!
 //! [`diagnostics`] carries every problem with its file, line and column; [`model`] holds the
 //! plain types the stages pass on; [`format`] is the one number formatter of tables, inline
-//! values and charts (Danish and English); [`scaffold`] creates new reports; [`pdf`] prints the built
-//! reports through headless Chromium, and [`programs`] finds it and Pagefind; [`summary`] words
-//! the closing line. The library never prints: it returns an [`Outcome`] and reports progress
-//! through a callback.
+//! values and charts (Danish and English); [`scaffold`] creates new reports; [`pdf`] prints the
+//! built reports through headless Chromium, and [`programs`] finds it and Pagefind;
+//! [`disclosure_audit`] (module `audit`) gives tests the raw values behind every hidden cell;
+//! [`summary`] words the closing line. The library never prints: it returns an [`Outcome`] and
+//! reports progress through a callback.
 
+mod audit;
 pub mod changes;
 pub mod charts;
 pub mod config;
@@ -66,6 +68,8 @@ use config::{CONFIG_FILE, Config};
 use diagnostics::{Diagnostic, Diagnostics, Pos};
 use locale::Locale;
 use model::ParsedReport;
+
+pub use audit::{DisclosureAudit, disclosure_audit};
 
 /// What a build or check is asked to do.
 #[derive(Debug, Clone)]
@@ -541,55 +545,6 @@ fn run(
     })
 }
 
-/// What the output audit checks a built site against: every query of the site (report, key,
-/// dataset) and every count disclosure control hides, with its raw value.
-#[derive(Debug, Default)]
-pub struct DisclosureAudit {
-    pub publications: Vec<(PathBuf, String, String)>,
-    pub hidden: Vec<tables::HiddenCount>,
-}
-
-/// The [`DisclosureAudit`] of the site `opts` describes, under the same coordinated suppression
-/// as [`build`]; the diagnostics when the site does not build. For tests and QA only: it is
-/// the one function that returns raw values of hidden cells, and no build calls it.
-pub fn disclosure_audit(opts: &BuildOptions) -> Result<DisclosureAudit, Vec<Diagnostic>> {
-    let mut diags = Diagnostics::new();
-    let root = &opts.root;
-    let audit = read_config(root, opts.base_url.as_deref(), &mut diags).map(|config| {
-        let (sources, d) = load::load(root, &config.theme);
-        diags.extend(d);
-        let (store, d) = data::store::load(root, &config.data_defaults());
-        diags.extend(d);
-        let locales = read_locales(&sources.theme, &mut diags);
-        let parse = |listing: &model::ReportListing| parse_report(root, listing, &config, &locales);
-        let none = (
-            &incremental::shell::Shells::none(),
-            &parse as incremental::shell::ParseOne,
-        );
-        let (parsed, _) = parse_all((root, &sources), &config, opts.drafts, none, &mut diags);
-        let reports = parsed.reports;
-        let site = tables::Site {
-            store: &store,
-            rules: config.disclosure.rules(),
-            format: config.format,
-            downloads: config.downloads,
-            charts: None,
-        };
-        let locale = |code: &str| locale_of(&locales, &config, code);
-        let (hiding, d) = tables::coordinate(&reports, &site, &locale);
-        diags.extend(d);
-        let (publications, hidden) = tables::audit(&reports, &site, &locale, &hiding);
-        DisclosureAudit {
-            publications,
-            hidden,
-        }
-    });
-    match audit {
-        Some(a) if !diags.has_errors() => Ok(a),
-        _ => Err(diags.into_sorted()),
-    }
-}
-
 /// The reports of the site, without the plain `kind: side` pages.
 fn published(reports: &[ParsedReport]) -> Vec<PublishedReport> {
     reports
@@ -643,15 +598,6 @@ fn parse_report(
 
 /// The front page's front matter and Markdown nodes.
 type FrontPage = (model::FrontPageMatter, Vec<model::Node>);
-
-/// The locale `code`, or the site's when there is no such locale (already reported).
-fn locale_of<'a>(
-    locales: &'a BTreeMap<String, Locale>,
-    config: &Config,
-    code: &str,
-) -> Option<&'a Locale> {
-    locales.get(code).or_else(|| locales.get(&config.locale))
-}
 
 fn read_config(root: &Path, base_url: Option<&str>, diags: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
