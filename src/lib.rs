@@ -317,18 +317,18 @@ fn publish(
     let repeatable = outcome.changes.is_some() && !warned;
     // The snapshot is the one the list of changes keeps; too large to keep twice.
     let snapshot = std::mem::take(&mut outcome.snapshot);
-    let last = inputs
-        .filter(|_| repeatable)
-        .map(|(inputs, records)| incremental::LastBuild {
+    let last = inputs.filter(|_| repeatable).map(|(inputs, records)| {
+        let last = incremental::LastBuild {
             key,
             inputs,
-            records,
             changes: incremental::folder_stamps(&dir),
             outcome: Outcome {
                 rewritten: Vec::new(),
                 ..outcome.clone()
             },
-        });
+        };
+        (last, records)
+    });
     outcome.snapshot = snapshot;
     // A state that cannot be saved only makes the next build write more.
     let _ = cache.save(published.manifest, last);

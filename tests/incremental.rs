@@ -129,13 +129,17 @@ fn caches_of_output_folders_that_are_gone_are_removed() {
     let (dir, root, _out, _) = fresh(&site);
     let cache = root.join(".evalpress/cache");
     let count = || fs::read_dir(&cache).unwrap().count();
-    assert_eq!(count(), 2, "one state and the name of its output folder");
+    assert_eq!(
+        count(),
+        3,
+        "one state, its records and the name of its output folder"
+    );
     let other = dir.path().join("other");
     build(&root, &other, false);
-    assert_eq!(count(), 4);
+    assert_eq!(count(), 6);
     fs::remove_dir_all(&other).unwrap();
     build(&root, &dir.path().join("third"), false);
-    assert_eq!(count(), 4, "the state for the removed folder was kept");
+    assert_eq!(count(), 6, "the state for the removed folder was kept");
 }
 
 #[test]

@@ -175,13 +175,9 @@ fn removing_the_cache_only_costs_time() {
 fn a_corrupt_record_means_a_clean_build() {
     let mut site = Site::new();
     let (_dir, root, out, mut clock) = fresh(&site);
-    let state = fs::read_dir(root.join(".evalpress/cache"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
-        .unwrap();
+    let state = cache_file(&root, "records");
     let text = fs::read_to_string(&state).unwrap();
-    // A record that no longer parses: the whole state is ignored.
+    // A record that no longer parses: every record is ignored.
     let broken = text.replacen("\"counts\":[", "\"counts\":{", 1);
     assert_ne!(broken, text);
     fs::write(&state, broken).unwrap();
@@ -260,4 +256,46 @@ fn changes_and_stale_prose_of_kept_reports_are_those_of_a_full_build() {
         };
         assert_eq!(state(&out), state(&full));
     }
+}
+
+/// The file with `extension` in the site's cache folder (the one output folder's state).
+fn cache_file(root: &std::path::Path, extension: &str) -> std::path::PathBuf {
+    fs::read_dir(root.join(".evalpress/cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == extension))
+        .unwrap()
+}
+
+#[test]
+fn records_are_used_only_with_the_state_they_were_saved_with() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let records = cache_file(&root, "records");
+    let old = fs::read(&records).unwrap();
+    site.a = 4;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build(&root, &out, false).rebuilt, 1);
+    // The first build's records beside the second build's state (as a build killed between
+    // saving the two would leave them): they describe another build, so none is used.
+    fs::write(&records, &old).unwrap();
+    site.a = 5;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (5, 0));
+    assert_clean(&root, &out, &outcome);
+    // Saved together again: the next build skips again.
+    site.a = 6;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build(&root, &out, false).rebuilt, 1);
+    // No records at all: a full build, and a build with nothing to do needs none.
+    fs::remove_file(&records).unwrap();
+    assert_eq!(
+        build(&root, &out, false).rebuilt,
+        0,
+        "the state alone repeats the build"
+    );
+    site.a = 7;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build(&root, &out, false).rebuilt, 5);
 }

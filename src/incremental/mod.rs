@@ -36,6 +36,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +50,7 @@ pub use inputs::{Inputs, scan};
 pub const FOLDER: &str = ".evalpress/cache";
 
 /// Bumped whenever the state's layout or meaning changes; older files are then ignored.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// What one build leaves for the next.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -61,7 +62,8 @@ pub struct State {
     pub last: Option<LastBuild>,
 }
 
-/// A successful build: what it depended on and what it returned.
+/// A successful build: what it depended on and what it returned. What it recorded of every
+/// report is saved beside it, in a file of its own (see [`Cache::records`]).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct LastBuild {
     /// See [`key`].
@@ -70,8 +72,17 @@ pub struct LastBuild {
     /// The list of changes it left in `.evalpress/changes/` (read by the prose check).
     pub changes: BTreeMap<String, Stamp>,
     pub outcome: Outcome,
-    /// What it recorded of every report, for the next build to skip the unchanged ones.
-    pub records: record::Records,
+}
+
+/// The records of every report a build made, for the next build to skip the unchanged ones;
+/// `state` is the digest of the state file saved with them, so that records are only ever
+/// used with the state they were made with (a build killed between the two files, or a file
+/// from another build, is not).
+#[derive(Serialize, Deserialize)]
+struct RecordsFile {
+    format: u32,
+    state: Digest,
+    records: record::Records,
 }
 
 /// The digest of what changes every page and the outcome besides the input files: the build
@@ -115,13 +126,19 @@ pub fn folder_stamps(dir: &Path) -> BTreeMap<String, Stamp> {
         .collect()
 }
 
-/// The state of one site and output folder.
+/// The state of one site and output folder: `<digest of the output folder>.json` (the
+/// manifest, and what a build with nothing to do returns) and, beside it, `.records` (the
+/// records, which only a build with something to do reads: most of the state's bytes).
 pub struct Cache {
     path: PathBuf,
     /// The output folder the state is for (absolute).
     out: PathBuf,
     /// The previous build's state; empty when there is none that fits.
     pub previous: State,
+    /// The digest of the state file read, which its records must name.
+    digest: Option<Digest>,
+    /// The previous build's records, read when first asked for.
+    records: OnceLock<Option<record::Records>>,
 }
 
 impl Cache {
@@ -131,15 +148,31 @@ impl Cache {
         let out = output::absolute(out);
         let name = format!("{}.json", Digest::of(out.to_string_lossy().as_bytes()));
         let path = root.join(FOLDER).join(name);
-        let previous = use_previous
-            .then(|| read_state(&path))
-            .flatten()
-            .filter(|s| s.format == FORMAT);
+        let read = use_previous.then(|| read_state(&path)).flatten();
+        let (previous, digest) = match read {
+            Some((state, digest)) if state.format == FORMAT => (state, Some(digest)),
+            _ => (State::default(), None),
+        };
         Cache {
             path,
             out,
-            previous: previous.unwrap_or_default(),
+            previous,
+            digest,
+            records: OnceLock::new(),
         }
+    }
+
+    /// The records the previous build saved with its state (`None` when there are none, or
+    /// they were not saved with the state this cache read).
+    pub fn records(&self) -> Option<&record::Records> {
+        self.records
+            .get_or_init(|| {
+                let digest = self.digest.filter(|_| self.previous.last.is_some())?;
+                let bytes = fs::read(self.path.with_extension(RECORDS)).ok()?;
+                let file: RecordsFile = serde_json::from_slice(&bytes).ok()?;
+                (file.format == FORMAT && file.state == digest).then_some(file.records)
+            })
+            .as_ref()
     }
 
     /// The inputs the previous build recorded (empty when there is none).
@@ -159,9 +192,16 @@ impl Cache {
         same.then_some(&last.outcome)
     }
 
-    /// Writes `manifest` and `last` for the next build: into a temporary file renamed over the
-    /// old one, so a build killed while saving leaves the old state or the new, never half of one.
-    pub fn save(&self, manifest: Manifest, last: Option<LastBuild>) -> io::Result<()> {
+    /// Writes `manifest`, `last` and its records for the next build: each file into a
+    /// temporary file renamed over the old one, the records first, so a build killed while
+    /// saving leaves the old state or the new, never half of one (records that name another
+    /// state are not used).
+    pub fn save(
+        &self,
+        manifest: Manifest,
+        last: Option<(LastBuild, record::Records)>,
+    ) -> io::Result<()> {
+        let (last, records) = last.unzip();
         let state = State {
             format: FORMAT,
             manifest,
@@ -170,9 +210,23 @@ impl Cache {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)?;
         let text = serde_json::to_vec(&state).map_err(io::Error::other)?;
-        let tmp = self.path.with_extension("json.tmp");
-        fs::write(&tmp, text)?;
-        fs::rename(&tmp, &self.path)?;
+        let records_path = self.path.with_extension(RECORDS);
+        match records {
+            Some(records) => {
+                let file = RecordsFile {
+                    format: FORMAT,
+                    state: Digest::of(&text),
+                    records,
+                };
+                let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
+                write_renamed(&records_path, &bytes)?;
+            }
+            None => match fs::remove_file(&records_path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            },
+        }
+        write_renamed(&self.path, &text)?;
         fs::write(
             self.path.with_extension("out"),
             self.out.to_string_lossy().as_bytes(),
@@ -182,10 +236,23 @@ impl Cache {
     }
 }
 
-/// The previous state, or `None` when the file is missing or cannot be read as one.
-fn read_state(path: &Path) -> Option<State> {
+/// The extension of the records file beside a state file.
+const RECORDS: &str = "records";
+
+/// `bytes` written beside `path` and renamed over it.
+fn write_renamed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path)
+}
+
+/// The previous state and the digest of its file, or `None` when the file is missing or
+/// cannot be read as one.
+fn read_state(path: &Path) -> Option<(State, Digest)> {
     let bytes = fs::read(path).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    let state = serde_json::from_slice(&bytes).ok()?;
+    Some((state, Digest::of(&bytes)))
 }
 
 /// Removes the states of output folders that no longer exist (each `<digest>.json` has a
@@ -202,6 +269,7 @@ fn prune(dir: &Path, keep: &Path) {
         let gone = fs::read_to_string(&named).is_ok_and(|out| !Path::new(&out).exists());
         if gone {
             let _ = fs::remove_file(named.with_extension("json"));
+            let _ = fs::remove_file(named.with_extension(RECORDS));
             let _ = fs::remove_file(&named);
         }
     }

@@ -46,8 +46,7 @@ impl<'a> Shells<'a> {
         doubt: bool,
     ) -> Shells<'a> {
         let records = cache
-            .and_then(|c| c.previous.last.as_ref())
-            .map(|last| &last.records)
+            .and_then(Cache::records)
             .filter(|r| base == Some(r.base) && inputs.is_some() && !doubt);
         Shells { records, inputs }
     }

@@ -29,8 +29,9 @@ use crate::render::{self, ElementRow, OutputContent, OutputFile};
 /// reports' cells, and which their stale-prose warnings were checked against) as it left it.
 pub fn usable<'a>(cache: &'a Cache, changes: &Path, base: Digest) -> Option<&'a Records> {
     let last = cache.previous.last.as_ref()?;
-    let same = last.records.base == base && last.changes == folder_stamps(changes);
-    same.then_some(&last.records)
+    let records = cache.records()?;
+    let same = records.base == base && last.changes == folder_stamps(changes);
+    same.then_some(records)
 }
 
 /// The rebuilt reports taken out of the site for computing, and where they go back.
