@@ -36,7 +36,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "target" / "bench"
-BIN = REPO / "target" / "release" / "evalpress"
+# EVALPRESS_BIN names another binary (CI's smoke run uses the debug build it already has).
+BIN = Path(os.environ.get("EVALPRESS_BIN") or REPO / "target" / "release" / "evalpress")
 HUGO_VERSION = "0.168.0"
 
 WORDS = (
