@@ -131,15 +131,15 @@ fn caches_of_output_folders_that_are_gone_are_removed() {
     let count = || fs::read_dir(&cache).unwrap().count();
     assert_eq!(
         count(),
-        3,
-        "one state, its records and the name of its output folder"
+        4,
+        "one state, its records, their report folder and the name of its output folder"
     );
     let other = dir.path().join("other");
     build(&root, &other, false);
-    assert_eq!(count(), 6);
+    assert_eq!(count(), 8);
     fs::remove_dir_all(&other).unwrap();
     build(&root, &dir.path().join("third"), false);
-    assert_eq!(count(), 6, "the state for the removed folder was kept");
+    assert_eq!(count(), 8, "the state for the removed folder was kept");
 }
 
 #[test]

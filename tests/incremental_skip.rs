@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::fs;
 
 use common::incremental_site::{
@@ -175,26 +176,40 @@ fn removing_the_cache_only_costs_time() {
 fn a_corrupt_record_means_a_clean_build() {
     let mut site = Site::new();
     let (_dir, root, out, mut clock) = fresh(&site);
-    let state = cache_file(&root, "records");
-    let text = fs::read_to_string(&state).unwrap();
-    // A record that no longer parses: every record is ignored.
+    // A record file that no longer parses (so no longer has the digest it is named by):
+    // every record is ignored.
+    let beta = record_file(&root, "beta");
+    let text = fs::read_to_string(&beta).unwrap();
     let broken = text.replacen("\"counts\":[", "\"counts\":{", 1);
     assert_ne!(broken, text);
-    fs::write(&state, broken).unwrap();
+    fs::write(&beta, broken).unwrap();
     site.a = 4;
     write_site(&root, &site, &mut clock);
     let outcome = build(&root, &out, false);
     assert_eq!((outcome.rebuilt, outcome.reused), (5, 0));
     assert_clean(&root, &out, &outcome);
-    // A record whose files are not in the published tree: that report is rebuilt.
-    let text = fs::read_to_string(&state).unwrap();
+    // A record file that parses but is not the one the index names: ignored too.
+    site.a = 9;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build(&root, &out, false).rebuilt, 1);
+    let beta = record_file(&root, "beta");
+    let alfa = fs::read(record_file(&root, "alfa")).unwrap();
+    fs::write(&beta, alfa).unwrap();
+    site.a = 10;
+    write_site(&root, &site, &mut clock);
+    let outcome = build(&root, &out, false);
+    assert_eq!((outcome.rebuilt, outcome.reused), (5, 0));
+    // A record, named by its digest, whose files are not in the published tree: that report
+    // is rebuilt.
+    let beta = record_file(&root, "beta");
+    let text = fs::read_to_string(&beta).unwrap();
     let foreign = text.replacen(
         "\"files\":[\"beta/index.html\"",
         "\"files\":[\"beta/gone.html\"",
         1,
     );
     assert_ne!(foreign, text);
-    fs::write(&state, foreign).unwrap();
+    rename_record(&root, "beta", foreign.as_bytes());
     site.a = 5;
     write_site(&root, &site, &mut clock);
     let outcome = build(&root, &out, false);
@@ -258,6 +273,34 @@ fn changes_and_stale_prose_of_kept_reports_are_those_of_a_full_build() {
     }
 }
 
+/// The record file of the report `slug`, as the index of the site's records names it.
+fn record_file(root: &std::path::Path, slug: &str) -> std::path::PathBuf {
+    let index = cache_file(root, "records");
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&index).unwrap()).unwrap();
+    let digest = json["reports"][slug].as_str().unwrap().to_string();
+    index
+        .with_extension("reports")
+        .join(format!("{digest}.json"))
+}
+
+/// Puts `bytes` in place of the record of `slug`: a file named by their digest, which the
+/// index then names (as a build would have saved it).
+fn rename_record(root: &std::path::Path, slug: &str, bytes: &[u8]) {
+    let old = record_file(root, slug);
+    let digest = evalpress::digest::Digest::of(bytes).to_string();
+    fs::write(old.with_file_name(format!("{digest}.json")), bytes).unwrap();
+    let index = cache_file(root, "records");
+    let old_name = old.file_stem().unwrap().to_string_lossy().into_owned();
+    let text = fs::read_to_string(&index).unwrap();
+    let renamed = text.replacen(
+        &format!("\"{slug}\":\"{old_name}\""),
+        &format!("\"{slug}\":\"{digest}\""),
+        1,
+    );
+    assert_ne!(renamed, text, "the index names the record of {slug}");
+    fs::write(&index, renamed).unwrap();
+}
+
 /// The file with `extension` in the site's cache folder (the one output folder's state).
 fn cache_file(root: &std::path::Path, extension: &str) -> std::path::PathBuf {
     fs::read_dir(root.join(".evalpress/cache"))
@@ -298,4 +341,45 @@ fn records_are_used_only_with_the_state_they_were_saved_with() {
     site.a = 7;
     write_site(&root, &site, &mut clock);
     assert_eq!(build(&root, &out, false).rebuilt, 5);
+}
+
+#[test]
+fn a_build_writes_only_the_records_of_the_reports_it_computed() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    // Each record file with its modification time.
+    let files = |root: &std::path::Path| -> BTreeMap<String, std::time::SystemTime> {
+        let folder = record_file(root, "alfa").parent().unwrap().to_path_buf();
+        fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, e.metadata().unwrap().modified().unwrap())
+            })
+            .collect()
+    };
+    let before = files(&root);
+    assert_eq!(before.len(), 5, "one record file per report: {before:?}");
+    let alfa = record_file(&root, "alfa");
+    site.a = 4;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build(&root, &out, false).rebuilt, 1);
+    let after = files(&root);
+    assert_eq!(
+        after.len(),
+        5,
+        "the old record of alfa is removed: {after:?}"
+    );
+    assert!(!alfa.exists());
+    let new_alfa = record_file(&root, "alfa");
+    for (name, modified) in &after {
+        if *name != new_alfa.file_name().unwrap().to_string_lossy() {
+            assert_eq!(
+                before.get(name),
+                Some(modified),
+                "{name} is not written again"
+            );
+        }
+    }
 }

@@ -29,6 +29,7 @@ mod inputs;
 pub mod plan;
 pub mod rebuild;
 pub mod record;
+mod saved;
 pub mod shell;
 pub mod skip;
 
@@ -50,7 +51,7 @@ pub use inputs::{Inputs, scan};
 pub const FOLDER: &str = ".evalpress/cache";
 
 /// Bumped whenever the state's layout or meaning changes; older files are then ignored.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// What one build leaves for the next.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -63,7 +64,7 @@ pub struct State {
 }
 
 /// A successful build: what it depended on and what it returned. What it recorded of every
-/// report is saved beside it, in a file of its own (see [`Cache::records`]).
+/// report is saved beside it, in files of their own (see [`Cache::records`]).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct LastBuild {
     /// See [`key`].
@@ -72,17 +73,6 @@ pub struct LastBuild {
     /// The list of changes it left in `.evalpress/changes/` (read by the prose check).
     pub changes: BTreeMap<String, Stamp>,
     pub outcome: Outcome,
-}
-
-/// The records of every report a build made, for the next build to skip the unchanged ones;
-/// `state` is the digest of the state file saved with them, so that records are only ever
-/// used with the state they were made with (a build killed between the two files, or a file
-/// from another build, is not).
-#[derive(Serialize, Deserialize)]
-struct RecordsFile {
-    format: u32,
-    state: Digest,
-    records: record::Records,
 }
 
 /// The digest of what changes every page and the outcome besides the input files: the build
@@ -128,7 +118,8 @@ pub fn folder_stamps(dir: &Path) -> BTreeMap<String, Stamp> {
 
 /// The state of one site and output folder: `<digest of the output folder>.json` (the
 /// manifest, and what a build with nothing to do returns) and, beside it, `.records` (the
-/// records, which only a build with something to do reads: most of the state's bytes).
+/// records, which only a build with something to do reads: most of the state's bytes) with
+/// the folder `.reports/` of its report records, one file each (see [`saved`]).
 pub struct Cache {
     path: PathBuf,
     /// The output folder the state is for (absolute).
@@ -138,7 +129,7 @@ pub struct Cache {
     /// The digest of the state file read, which its records must name.
     digest: Option<Digest>,
     /// The previous build's records, read when first asked for.
-    records: OnceLock<Option<record::Records>>,
+    records: OnceLock<Option<saved::Saved>>,
 }
 
 impl Cache {
@@ -168,11 +159,10 @@ impl Cache {
         self.records
             .get_or_init(|| {
                 let digest = self.digest.filter(|_| self.previous.last.is_some())?;
-                let bytes = fs::read(self.path.with_extension(RECORDS)).ok()?;
-                let file: RecordsFile = serde_json::from_slice(&bytes).ok()?;
-                (file.format == FORMAT && file.state == digest).then_some(file.records)
+                saved::read(&self.path.with_extension(RECORDS), FORMAT, digest)
             })
             .as_ref()
+            .map(|s| &s.records)
     }
 
     /// The inputs the previous build recorded (empty when there is none).
@@ -195,7 +185,8 @@ impl Cache {
     /// Writes `manifest`, `last` and its records for the next build: each file into a
     /// temporary file renamed over the old one, the records first, so a build killed while
     /// saving leaves the old state or the new, never half of one (records that name another
-    /// state are not used).
+    /// state are not used). Only the report records this build made are written; the record
+    /// files no longer named are removed once the state is in place.
     pub fn save(
         &self,
         manifest: Manifest,
@@ -211,22 +202,19 @@ impl Cache {
         fs::create_dir_all(dir)?;
         let text = serde_json::to_vec(&state).map_err(io::Error::other)?;
         let records_path = self.path.with_extension(RECORDS);
-        match records {
+        let named = match records {
             Some(records) => {
-                let file = RecordsFile {
-                    format: FORMAT,
-                    state: Digest::of(&text),
-                    records,
-                };
-                let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
-                write_renamed(&records_path, &bytes)?;
+                let previous = self.records.get().and_then(Option::as_ref);
+                let state = (FORMAT, Digest::of(&text));
+                saved::write(&records_path, state, &records, previous)?
             }
-            None => match fs::remove_file(&records_path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            },
-        }
+            None => {
+                saved::remove(&records_path)?;
+                Default::default()
+            }
+        };
         write_renamed(&self.path, &text)?;
+        saved::prune(&records_path, &named);
         fs::write(
             self.path.with_extension("out"),
             self.out.to_string_lossy().as_bytes(),
@@ -269,7 +257,7 @@ fn prune(dir: &Path, keep: &Path) {
         let gone = fs::read_to_string(&named).is_ok_and(|out| !Path::new(&out).exists());
         if gone {
             let _ = fs::remove_file(named.with_extension("json"));
-            let _ = fs::remove_file(named.with_extension(RECORDS));
+            let _ = saved::remove(&named.with_extension(RECORDS));
             let _ = fs::remove_file(&named);
         }
     }

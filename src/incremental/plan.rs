@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -36,7 +37,7 @@ pub struct Previous<'a> {
 #[derive(Debug, Default)]
 pub struct Plan {
     /// By report index: its record when it is kept, `None` when it is rebuilt.
-    pub kept: Vec<Option<ReportRecord>>,
+    pub kept: Vec<Option<Arc<ReportRecord>>>,
     /// By report index: its dependencies now (empty when the inputs are unknown).
     pub deps: Vec<Deps>,
     /// By report index, for rebuilt reports: the datasets its queries read.
@@ -88,7 +89,7 @@ pub fn plan(
         .map(|i| shell(i).map_or_else(|| Uses::of(&reports[i]), Uses::recorded))
         .collect();
     let deps = record::deps(reports, &uses, inputs, index);
-    let mut kept: Vec<Option<ReportRecord>> = reports
+    let mut kept: Vec<Option<Arc<ReportRecord>>> = reports
         .par_iter()
         .zip(&deps)
         .map(|(r, d)| {
@@ -105,7 +106,7 @@ pub fn plan(
                     .iter()
                     .all(|f| output::unchanged(p.out, f, p.manifest))
                 && p.index.has_current(&r.slug);
-            clean.then(|| rec.clone())
+            clean.then(|| Arc::clone(rec))
         })
         .collect();
     // Coordinated suppression: every report publishing from a dataset that a rebuilt (or

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,8 +31,10 @@ use crate::resolve::LabelIndex;
 pub struct Records {
     /// See [`base`]: what every report depends on; when it changes, no record is used.
     pub base: Digest,
-    /// By report slug.
-    pub reports: BTreeMap<String, ReportRecord>,
+    /// By report slug; shared, so that a build keeping a report keeps its record without
+    /// copying it. Saved one file per report (see [`saved`](super::saved)), not with the rest.
+    #[serde(skip)]
+    pub reports: BTreeMap<String, Arc<ReportRecord>>,
     /// Every CSV file the build listed, by name under `data/`.
     pub datasets: BTreeMap<String, DatasetRecord>,
 }

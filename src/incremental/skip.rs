@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::plan::Plan;
 use super::rebuild::Computed;
@@ -186,9 +187,10 @@ pub fn records(
         let (prose, rotates) = &assembled.prose;
         let rec = match (plan.kept.get(i).and_then(Option::as_ref), plan.deps.get(i)) {
             (Some(rec), _) => {
-                let mut rec = rec.clone();
-                // Its baseline is now the last build's numbers, its own.
-                if *rotates {
+                let mut rec = Arc::clone(rec);
+                // Its baseline is now the last build's numbers, its own (copied only then).
+                if *rotates && rec.prose.baseline != rec.prose.own {
+                    let rec = Arc::make_mut(&mut rec);
                     rec.prose.baseline = rec.prose.own.clone();
                 }
                 rec
@@ -205,7 +207,7 @@ pub fn records(
                 // recorded with none, which no later digest matches: the report is rebuilt.
                 let digest =
                     |n: &String| (n.clone(), plan.digests.get(n).copied().unwrap_or_default());
-                ReportRecord {
+                Arc::new(ReportRecord {
                     deps: deps.clone(),
                     datasets: plan.names[i].iter().map(digest).collect(),
                     key_figures: assembled.key_figures[i].clone(),
@@ -215,7 +217,7 @@ pub fn records(
                     prose: prose.get(&r.slug).cloned().unwrap_or_default(),
                     files,
                     shell: Shell::of(r, parsing.warnings(i)),
-                }
+                })
             }
             (None, None) => continue,
         };
