@@ -174,8 +174,21 @@ struct Built {
     pending: changes::state::Pending,
 }
 
+/// What a series of builds in one process (the live server's) keeps from one build to the
+/// next: the cache's state as the last build saved it, so that the next one does not read it
+/// again (see [`incremental::Cache::reopen`]). Empty at first, and after a failed build.
+#[derive(Default)]
+pub struct Session {
+    cache: Option<incremental::Cache>,
+}
+
 /// Builds (or checks) the site described by `opts`.
 pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
+    build_in(&mut Session::default(), opts, progress)
+}
+
+/// [`build`], one of a series in `session`.
+pub fn build_in(session: &mut Session, opts: &BuildOptions, progress: OnProgress) -> Outcome {
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     let mut outcome = Outcome {
         out: out.clone(),
@@ -193,17 +206,19 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
         }
         lock => lock,
     };
+    let kept = session.cache.take();
     let cache = opts
         .write
-        .then(|| incremental::Cache::open(&opts.root, &out, !opts.no_cache));
+        .then(|| incremental::Cache::reopen(kept, &opts.root, &out, !opts.no_cache));
     // Scanned before any stage reads: an edit made during the build makes the next one run.
     let inputs = cache
         .as_ref()
         .and_then(|c| incremental::scan(&opts.root, c.previous_inputs()));
     let key = incremental::key(opts, &out, &search_tool(opts));
-    if let (Some(cache), Some(inputs)) = (&cache, &inputs)
-        && let Some(previous) = unchanged(opts, &out, cache, key, inputs)
+    if let (Some(c), Some(inputs)) = (&cache, &inputs)
+        && let Some(previous) = unchanged(opts, &out, c, key, inputs)
     {
+        session.cache = cache;
         return previous;
     }
     let before = (cache.as_ref(), inputs.as_ref(), key);
@@ -222,7 +237,7 @@ pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
         if let (Some(cache), Some(staging)) = (cache.filter(|_| !diags.has_errors()), staging) {
             progress(Progress::Writing { files: files.len() });
             let last = (key, inputs.zip(records));
-            publish(
+            session.cache = publish(
                 opts,
                 (staging, &files, pending),
                 cache,
@@ -279,7 +294,8 @@ fn unchanged(
 }
 
 /// Publishes `built`, records its numbers, fills `outcome` and saves the state the next build
-/// starts from; `last` is this build's key and inputs.
+/// starts from (returned, for a next build in this process); `last` is this build's key and
+/// inputs.
 fn publish(
     opts: &BuildOptions,
     (staging, files, pending): (
@@ -294,7 +310,7 @@ fn publish(
     ),
     outcome: &mut Outcome,
     diags: &mut Diagnostics,
-) {
+) -> Option<incremental::Cache> {
     let out = outcome.out.clone();
     outcome.files = files.len();
     let published = match output::publish(staging, files) {
@@ -302,7 +318,7 @@ fn publish(
         Err(d) => {
             diags.push(d);
             outcome.diagnostics = std::mem::take(diags).into_sorted();
-            return;
+            return None;
         }
     };
     outcome.rewritten = published.rewritten;
@@ -331,7 +347,7 @@ fn publish(
     });
     outcome.snapshot = snapshot;
     // A state that cannot be saved only makes the next build write more.
-    let _ = cache.save(published.manifest, last);
+    cache.save(published.manifest, last).ok()
 }
 
 /// Keeps the snapshot of a published build and returns what changed; a failure to keep it is

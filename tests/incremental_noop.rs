@@ -160,7 +160,17 @@ fn a_corrupt_or_foreign_cache_or_no_cache_means_a_full_build() {
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .unwrap();
     let good = fs::read_to_string(&state).unwrap();
-    let foreign = good.replacen("\"format\":6", "\"format\":5", 1);
+    // The same state from an older format.
+    let format = good
+        .strip_prefix("{\"format\":")
+        .and_then(|rest| rest.split(',').next())
+        .expect("the state starts with its format");
+    let older = format.parse::<u32>().unwrap() - 1;
+    let foreign = good.replacen(
+        &format!("\"format\":{format}"),
+        &format!("\"format\":{older}"),
+        1,
+    );
     assert_ne!(foreign, good, "the state names its format");
     for garbage in ["", "{\"format\": 4, \"last\"", foreign.as_str()] {
         fs::write(&state, garbage).unwrap();

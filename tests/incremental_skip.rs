@@ -383,3 +383,43 @@ fn a_build_writes_only_the_records_of_the_reports_it_computed() {
         }
     }
 }
+
+#[test]
+fn a_session_keeps_the_state_in_memory_while_its_file_is_the_one_it_saved() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let mut session = evalpress::Session::default();
+    let build_in = |session: &mut evalpress::Session| {
+        let outcome = evalpress::build_in(session, &options(&root, &out, false), &|_| {});
+        assert!(outcome.succeeded(), "{:?}", outcome.diagnostics);
+        outcome
+    };
+    site.a = 4;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build_in(&mut session).rebuilt, 1);
+    // Without its records on disk, a build of the session still skips: it has them in memory.
+    // (A build without the session would compute every report, see the test above.)
+    let records = cache_file(&root, "records");
+    fs::remove_file(&records).unwrap();
+    site.a = 5;
+    write_site(&root, &site, &mut clock);
+    let outcome = build_in(&mut session);
+    assert_eq!((outcome.rebuilt, outcome.reused), (1, 4));
+    assert_clean(&root, &out, &outcome);
+    // Another build into the same output replaces the state file: the session reads it anew
+    // (its own state describes a tree that is no longer there; the stamps of the published
+    // files and of the list of changes would also keep it from skipping on it).
+    site.a = 6;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build(&root, &out, true).rebuilt, 5);
+    fs::remove_file(cache_file(&root, "records")).unwrap();
+    site.a = 7;
+    write_site(&root, &site, &mut clock);
+    let outcome = build_in(&mut session);
+    assert_eq!(
+        (outcome.rebuilt, outcome.reused),
+        (5, 0),
+        "the state on disk has no records: nothing is skipped"
+    );
+    assert_clean(&root, &out, &outcome);
+}

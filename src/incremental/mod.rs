@@ -128,6 +128,9 @@ pub struct Cache {
     pub previous: State,
     /// The digest of the state file read, which its records must name.
     digest: Option<Digest>,
+    /// The stamp of the state file when it was read or saved: a cache kept in memory between
+    /// builds (see [`Cache::reopen`]) is used only while the file is still the one it knows.
+    stamp: Option<Stamp>,
     /// The previous build's records, read when first asked for.
     records: OnceLock<Option<saved::Saved>>,
 }
@@ -136,9 +139,8 @@ impl Cache {
     /// Opens the state for publishing into `out`; with `use_previous` false (`--no-cache`) the
     /// previous state is not read, so every file is written, and the new state replaces it.
     pub fn open(root: &Path, out: &Path, use_previous: bool) -> Cache {
-        let out = output::absolute(out);
-        let name = format!("{}.json", Digest::of(out.to_string_lossy().as_bytes()));
-        let path = root.join(FOLDER).join(name);
+        let (path, out) = Cache::place(root, out);
+        let stamp = Stamp::of(&path).ok();
         let read = use_previous.then(|| read_state(&path)).flatten();
         let (previous, digest) = match read {
             Some((state, digest)) if state.format == FORMAT => (state, Some(digest)),
@@ -149,7 +151,29 @@ impl Cache {
             out,
             previous,
             digest,
+            stamp,
             records: OnceLock::new(),
+        }
+    }
+
+    /// The state file for publishing into `out`, and `out` made absolute.
+    fn place(root: &Path, out: &Path) -> (PathBuf, PathBuf) {
+        let out = output::absolute(out);
+        let name = format!("{}.json", Digest::of(out.to_string_lossy().as_bytes()));
+        (root.join(FOLDER).join(name), out)
+    }
+
+    /// [`Cache::open`], taking `kept` (the cache a previous build of this process saved) when
+    /// it is for the same place and its state file is still the one it saved: a series of
+    /// builds (the live server's) then reads neither the state nor the records again.
+    pub fn reopen(kept: Option<Cache>, root: &Path, out: &Path, use_previous: bool) -> Cache {
+        let current = |c: &Cache| {
+            let (path, out) = Cache::place(root, out);
+            c.path == path && c.out == out && c.stamp.is_some() && Stamp::of(&path).ok() == c.stamp
+        };
+        match kept.filter(|c| use_previous && current(c)) {
+            Some(cache) => cache,
+            None => Cache::open(root, out, use_previous),
         }
     }
 
@@ -187,11 +211,12 @@ impl Cache {
     /// saving leaves the old state or the new, never half of one (records that name another
     /// state are not used). Only the report records this build made are written; the record
     /// files no longer named are removed once the state is in place.
+    /// Returns the cache of the saved state, for a next build in the same process.
     pub fn save(
-        &self,
+        self,
         manifest: Manifest,
         last: Option<(LastBuild, record::Records)>,
-    ) -> io::Result<()> {
+    ) -> io::Result<Cache> {
         let (last, records) = last.unzip();
         let state = State {
             format: FORMAT,
@@ -202,25 +227,36 @@ impl Cache {
         fs::create_dir_all(dir)?;
         let text = serde_json::to_vec(&state).map_err(io::Error::other)?;
         let records_path = self.path.with_extension(RECORDS);
-        let named = match records {
+        let digest = Digest::of(&text);
+        let saved = match records {
             Some(records) => {
                 let previous = self.records.get().and_then(Option::as_ref);
-                let state = (FORMAT, Digest::of(&text));
-                saved::write(&records_path, state, &records, previous)?
+                let digests = saved::write(&records_path, (FORMAT, digest), &records, previous)?;
+                Some(saved::Saved { records, digests })
             }
             None => {
                 saved::remove(&records_path)?;
-                Default::default()
+                None
             }
         };
         write_renamed(&self.path, &text)?;
+        let named = saved
+            .iter()
+            .flat_map(|s| s.digests.values().copied())
+            .collect();
         saved::prune(&records_path, &named);
         fs::write(
             self.path.with_extension("out"),
             self.out.to_string_lossy().as_bytes(),
         )?;
         prune(dir, &self.path);
-        Ok(())
+        Ok(Cache {
+            stamp: Stamp::of(&self.path).ok(),
+            previous: state,
+            digest: Some(digest),
+            records: OnceLock::from(saved),
+            ..self
+        })
     }
 }
 

@@ -37,7 +37,8 @@ struct Index<R> {
 #[derive(Debug, Default)]
 pub struct Saved {
     pub records: Records,
-    digests: BTreeMap<String, Digest>,
+    /// By slug, the digest of its record file.
+    pub digests: BTreeMap<String, Digest>,
 }
 
 /// The folder of the record files of the index at `index`.
@@ -82,14 +83,14 @@ pub fn read(index: &Path, format: u32, state: Digest) -> Option<Saved> {
 
 /// Writes `records` as the index at `index` (saved with the state whose digest is `state`)
 /// and its record files, except those of the records `previous` holds (the same shared
-/// values, read and checked by this build): they keep their files. Returns the digests the
-/// index names.
+/// values, read and checked by this build): they keep their files. Returns, by slug, the
+/// digest of each report's record file.
 pub fn write(
     index: &Path,
     (format, state): (u32, Digest),
     records: &Records,
     previous: Option<&Saved>,
-) -> io::Result<BTreeSet<Digest>> {
+) -> io::Result<BTreeMap<String, Digest>> {
     let dir = folder(index);
     fs::create_dir_all(&dir)?;
     let reused = |slug: &String, rec: &Arc<ReportRecord>| {
@@ -123,7 +124,7 @@ pub fn write(
     };
     let bytes = serde_json::to_vec(&index_file).map_err(io::Error::other)?;
     write_renamed(index, &bytes)?;
-    Ok(index_file.reports.into_values().collect())
+    Ok(index_file.reports)
 }
 
 /// Removes the record files in the folder of the index at `index` other than `named`.

@@ -199,7 +199,9 @@ impl Server {
         })?;
         let shared = Arc::new(Shared::default());
         let on_event: Arc<dyn Fn(ServeEvent) + Send + Sync> = Arc::new(on_event);
-        rebuild(&build, &shared, on_event.as_ref());
+        // The builds keep the cache's state in memory from one to the next.
+        let mut session = crate::Session::default();
+        rebuild(&build, &shared, on_event.as_ref(), &mut session);
         let mut server = Server {
             addr,
             mount: crate::config::base_path_of(&base_url),
@@ -212,7 +214,7 @@ impl Server {
         server.threads.push(server.spawn_http());
         let shared = Arc::clone(&server.shared);
         server.threads.push(std::thread::spawn(move || {
-            rebuild_loop(watch, &build, &shared, on_event.as_ref())
+            rebuild_loop(watch, &build, &shared, on_event.as_ref(), session)
         }));
         Ok(server)
     }
@@ -324,20 +326,28 @@ fn rebuild_loop(
     build: &BuildOptions,
     shared: &Shared,
     on_event: &(dyn Fn(ServeEvent) + Send + Sync),
+    mut session: crate::Session,
 ) {
     while let Some(changed) = watch.next_batch() {
         on_event(ServeEvent::Rebuilding {
             changed: changed.into_iter().collect(),
         });
-        rebuild(build, shared, on_event);
+        rebuild(build, shared, on_event, &mut session);
     }
 }
 
 /// One build into the serve folder; the status (and so every open page) learns its result.
-fn rebuild(build: &BuildOptions, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Send + Sync)) {
+fn rebuild(
+    build: &BuildOptions,
+    shared: &Shared,
+    on_event: &(dyn Fn(ServeEvent) + Send + Sync),
+    session: &mut crate::Session,
+) {
     let started = Instant::now();
-    // A bug that panics in one build must not stop the preview: it is shown like any error.
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| crate::build(build, &|_| {})))
+    // A bug that panics in one build must not stop the preview: it is shown like any error
+    // (and the next build reads the state from disk).
+    let build_in = || crate::build_in(session, build, &|_| {});
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(build_in))
         .unwrap_or_else(|_| Outcome {
             diagnostics: vec![
                 Diagnostic::error(".", Pos::FILE, "internal error: the build stopped (a panic)")
