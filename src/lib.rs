@@ -400,7 +400,7 @@ fn run(
     let config = read_config(root, opts.base_url.as_deref(), diags)?;
     let (sources, d) = load::load(root, &config.theme);
     diags.extend(d);
-    let (catalog, d) = models::load(root);
+    let (catalog, d) = models::cache::load(root, inputs, !opts.no_cache);
     diags.extend(d);
     let locales = read_locales(&sources.theme, diags);
     let templates = render::templates(&sources.theme)

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown::directives::closest;
 
 /// One checked rating.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cell {
     /// Indices into the scale's steps, lowest first: one, two (a double tick), or none when
     /// the item does not apply to the project.

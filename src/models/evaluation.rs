@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use super::schema::pos_of;
@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown::is_valid_label;
 use crate::yaml;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     pub id: String,
     pub file: PathBuf,
@@ -28,7 +28,7 @@ pub struct Model {
 }
 
 /// A criterion, core element, principle or phase.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
@@ -62,7 +62,7 @@ impl Item {
 }
 
 /// Whom a group of core elements is aimed at ("Kerneelementer rettet mod borgere").
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroup {
     pub id: String,
@@ -70,7 +70,7 @@ pub struct TargetGroup {
 }
 
 /// The expected changes of the theory of change, by horizon.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Changes {
     #[serde(default)]
@@ -88,7 +88,7 @@ impl Changes {
 }
 
 /// The kinds of items a ratings file can rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Criteria,

@@ -7,6 +7,7 @@
 //! use. Output: the catalog and a diagnostic with file, line and column for every problem,
 //! all of them collected. It knows nothing of reports and renders nothing (`grids` does).
 
+pub mod cache;
 mod cells;
 pub mod evaluation;
 pub mod lists;
@@ -18,9 +19,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::digest::Digest;
 use crate::load::read_capped;
 use crate::markdown::directives::closest;
 use crate::markdown::is_valid_label;
@@ -33,7 +36,7 @@ pub use scale::Scale;
 pub const FOLDER: &str = "data/models";
 
 /// Everything read from `data/models/`, by id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
     pub scales: BTreeMap<String, Scale>,
     pub models: BTreeMap<String, Model>,
@@ -73,11 +76,13 @@ pub fn missing<T>(
     (format!("{what} `{name}` not found"), help)
 }
 
-/// A file of the folder, read: its id, path relative to the root and text.
+/// A file of the folder, read: its id, path relative to the root, text and the digest of its
+/// bytes.
 struct ModelFile {
     id: String,
     path: PathBuf,
     text: String,
+    digest: Digest,
 }
 
 /// The sorted files of the folders, by kind.
@@ -91,8 +96,22 @@ struct Files {
 
 /// Reads and checks every file under `data/models/` of the site at `root`.
 pub fn load(root: &Path) -> (Catalog, Diagnostics) {
+    let (catalog, diags, _) = load_read(root);
+    (catalog, diags)
+}
+
+/// The digest of every model file a load read, by its path relative to the root (with `/`).
+type Read = BTreeMap<String, Digest>;
+
+/// [`load`], and the files it read.
+fn load_read(root: &Path) -> (Catalog, Diagnostics, Read) {
     let mut diags = Diagnostics::new();
     let files = read_files(root, &mut diags);
+    let read = [&files.scales, &files.models, &files.ratings, &files.lists]
+        .into_iter()
+        .flatten()
+        .map(|f| (f.path.to_string_lossy().replace('\\', "/"), f.digest))
+        .collect();
     let mut catalog = Catalog::default();
     catalog
         .scales
@@ -142,7 +161,7 @@ pub fn load(root: &Path) -> (Catalog, Diagnostics) {
     }
     catalog.ratings = rated;
     catalog.broken = broken;
-    (catalog, diags)
+    (catalog, diags, read)
 }
 
 /// Files it into `into` by id, or records its problems and the file as broken.
@@ -236,21 +255,25 @@ fn add_file(root: &Path, dir: &Path, path: &Path, files: &mut Files, diags: &mut
             "the file name is the id: use lowercase letters a-z, digits, `-` and `_`",
         );
     }
-    if let Some(text) = read_text(path, &rel, diags) {
+    if let Some((text, digest)) = read_text(path, &rel, diags) {
         list.push(ModelFile {
             id: id.to_string(),
             path: rel,
             text,
+            digest,
         });
     }
 }
 
 /// The text of a model file; devices, pipes and files over the size cap are refused unread
-/// (`load::read_capped`), a byte-order mark is dropped.
-fn read_text(path: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<String> {
-    let problem = match read_capped(path).map(String::from_utf8) {
-        Ok(Ok(text)) => return Some(text.trim_start_matches('\u{feff}').to_string()),
-        Ok(Err(_)) => (
+/// (`load::read_capped`), a byte-order mark is dropped. With it, the digest of the file's bytes.
+fn read_text(path: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<(String, Digest)> {
+    let read = read_capped(path).map(|bytes| (Digest::of(&bytes), String::from_utf8(bytes)));
+    let problem = match read {
+        Ok((digest, Ok(text))) => {
+            return Some((text.trim_start_matches('\u{feff}').to_string(), digest));
+        }
+        Ok((_, Err(_))) => (
             "file is not UTF-8 text".to_string(),
             "save the file as UTF-8",
         ),

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 pub use super::cells::Cell;
@@ -19,7 +19,7 @@ use super::schema::{Entries, RawCell, pos_of};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::yaml;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ratings {
     pub id: String,
     pub file: PathBuf,
@@ -37,7 +37,7 @@ pub struct Ratings {
     pub status: Vec<Cell>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
     pub id: String,
     pub name: String,

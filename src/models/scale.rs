@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use super::schema::{Text, pos_of};
@@ -27,7 +27,7 @@ pub const DEFAULT_YAML: &str = include_str!("default_scale.yaml");
 /// Written in a cell instead of a step when the element does not apply to the project.
 pub const NOT_APPLICABLE: &str = "n/a";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scale {
     pub id: String,
     pub file: PathBuf,
@@ -36,7 +36,7 @@ pub struct Scale {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// A slug, used in inline values and CSS classes: `i-hoej-grad`.
     pub id: String,

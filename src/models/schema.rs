@@ -7,7 +7,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
@@ -88,6 +88,17 @@ impl Text {
             Text::PerLocale(v) => {
                 Text::PerLocale(v.iter().map(|(l, s)| (l.clone(), f(s))).collect())
             }
+        }
+    }
+}
+
+/// Written in the form it is read in (a string, or a map in locale order), so the cached
+/// catalog (`cache`) reads back exactly what it wrote.
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Text::One(text) => s.serialize_str(text),
+            Text::PerLocale(v) => s.collect_map(v.iter().map(|(l, t)| (l, t))),
         }
     }
 }
