@@ -104,3 +104,195 @@ fn write(path: &Path, key: Digest, catalog: &Catalog) -> io::Result<()> {
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::path::PathBuf;
+
+    /// A site in a fresh folder holding a copy of `data/models/` of the site at `from`.
+    fn copy_of(from: &Path) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = from.join(FOLDER);
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            let to = tmp
+                .path()
+                .join(FOLDER)
+                .join(entry.path().strip_prefix(&src).unwrap());
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(to).unwrap();
+            } else {
+                fs::copy(entry.path(), to).unwrap();
+            }
+        }
+        tmp
+    }
+
+    fn repo(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    }
+
+    fn scan(root: &Path) -> Inputs {
+        incremental::scan(root, &Inputs::new()).unwrap()
+    }
+
+    fn cache_file(root: &Path) -> PathBuf {
+        root.join(incremental::FOLDER).join(FILE)
+    }
+
+    /// Loads through the cache with a fresh scan; the catalog and the diagnostics as text.
+    fn cached(root: &Path, use_previous: bool) -> (Catalog, Vec<String>) {
+        let (catalog, diags) = load(root, Some(&scan(root)), use_previous);
+        (catalog, diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    /// Replaces the kept catalog by `catalog`, under the key it was kept with.
+    fn forge(root: &Path, catalog: &Catalog) {
+        let path = cache_file(root);
+        let text = fs::read_to_string(&path).unwrap();
+        let key = text.lines().next().unwrap();
+        let body = serde_json::to_string(catalog).unwrap();
+        fs::write(&path, format!("{key}\n{body}")).unwrap();
+    }
+
+    #[test]
+    fn a_kept_catalog_equals_a_fresh_parse() {
+        // The example site, and a fixture with every kind of model file (scales, a model,
+        // the three kinds of lists, grids with comments, double ticks, n/a rows and a status).
+        for site in [repo(""), repo("tests/sites/valid-grids")] {
+            let tmp = copy_of(&site);
+            let root = tmp.path();
+            let (fresh, diags) = super::super::load(root);
+            assert!(diags.iter().next().is_none(), "{site:?}");
+            assert!(
+                !fresh.ratings.is_empty() && fresh.scales.len() > 1,
+                "{site:?}"
+            );
+            let (first, shown) = cached(root, true);
+            assert!(shown.is_empty() && first == fresh, "{site:?}");
+            assert!(cache_file(root).is_file(), "{site:?}: kept");
+            let kept = read(&cache_file(root), key(&scanned(&scan(root)))).unwrap();
+            assert_eq!(kept, fresh, "{site:?}: the kept catalog round-trips");
+            assert_eq!(cached(root, true), (fresh, Vec::new()), "{site:?}");
+        }
+    }
+
+    #[test]
+    fn the_kept_catalog_is_read_unless_no_cache_says_otherwise() {
+        let tmp = copy_of(&repo("tests/sites/valid-grids"));
+        let root = tmp.path();
+        let (fresh, _) = cached(root, true);
+        let mut forged = fresh.clone();
+        forged.models.values_mut().next().unwrap().title = "Forged".into();
+        forge(root, &forged);
+        assert_eq!(cached(root, true).0, forged, "read back, not parsed");
+        assert_eq!(cached(root, false).0, fresh, "--no-cache parses");
+        assert_eq!(cached(root, true).0, fresh, "and keeps what it parsed");
+    }
+
+    #[test]
+    fn a_changed_file_is_parsed_again() {
+        let tmp = copy_of(&repo("tests/sites/valid-grids"));
+        let root = tmp.path();
+        let (before, _) = cached(root, true);
+        let path = root.join(FOLDER).join("ratings/fidelitet.yaml");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            text.replace("viden: i meget høj grad", "viden: i meget lav grad"),
+        )
+        .unwrap();
+        let (after, shown) = cached(root, true);
+        assert!(shown.is_empty(), "{shown:?}");
+        assert_eq!(before.ratings["fidelitet"].cells[0][0].steps, [4]);
+        assert_eq!(after.ratings["fidelitet"].cells[0][0].steps, [0]);
+        assert_eq!(after, super::super::load(root).0);
+    }
+
+    #[test]
+    fn a_corrupt_or_foreign_file_is_a_miss() {
+        let tmp = copy_of(&repo("tests/sites/valid-grids"));
+        let root = tmp.path();
+        let (fresh, _) = cached(root, true);
+        let key = key(&scanned(&scan(root)));
+        let good = fs::read_to_string(cache_file(root)).unwrap();
+        let garbage = [
+            String::new(),
+            key.to_string(),
+            format!("{key}\n"),
+            format!("{key}\n{{\"scales\": {{"),
+            format!("{key}\n\u{0}\u{1}not json"),
+            good.replacen(&key.to_string(), &Digest(7).to_string(), 1),
+        ];
+        for text in garbage {
+            fs::write(cache_file(root), &text).unwrap();
+            assert_eq!(
+                cached(root, true),
+                (fresh.clone(), Vec::new()),
+                "{text:.60}"
+            );
+            assert_eq!(
+                fs::read_to_string(cache_file(root)).unwrap(),
+                good,
+                "kept anew"
+            );
+        }
+    }
+
+    #[test]
+    fn a_catalog_with_problems_is_not_kept() {
+        for (rel, text, problem) in [
+            ("notes.txt", "x", "warning: file ignored"),
+            (
+                "ratings/bad.yaml",
+                "model: nowhere\nrates: criteria\n",
+                "error: model `nowhere`",
+            ),
+        ] {
+            let tmp = copy_of(&repo("tests/sites/valid-grids"));
+            let root = tmp.path();
+            fs::write(root.join(FOLDER).join(rel), text).unwrap();
+            for _ in 0..2 {
+                let (_, shown) = cached(root, true);
+                assert!(shown.len() == 1 && shown[0].contains(problem), "{shown:?}");
+                assert!(!cache_file(root).exists(), "{rel}");
+            }
+        }
+    }
+
+    #[test]
+    fn files_edited_after_the_scan_are_not_kept_under_its_digests() {
+        let tmp = copy_of(&repo("tests/sites/valid-grids"));
+        let root = tmp.path();
+        let inputs = scan(root);
+        let path = root.join(FOLDER).join("ratings/fidelitet.yaml");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            text.replace("title: Fidelitet", "title: Fidelitet 2"),
+        )
+        .unwrap();
+        let (catalog, _) = load(root, Some(&inputs), true);
+        assert_eq!(
+            catalog.ratings["fidelitet"].title.as_deref(),
+            Some("Fidelitet 2 i testprojekterne")
+        );
+        assert!(!cache_file(root).exists());
+        fs::write(root.join(FOLDER).join(".hidden"), "x").unwrap();
+        let (_, shown) = cached(root, true);
+        assert!(
+            shown.is_empty() && cache_file(root).exists(),
+            "a dot file is no model file"
+        );
+    }
+
+    #[test]
+    fn without_a_scan_nothing_is_kept() {
+        let tmp = copy_of(&repo("tests/sites/valid-grids"));
+        let (catalog, _) = load(tmp.path(), None, true);
+        assert_eq!(catalog, super::super::load(tmp.path()).0);
+        assert!(!cache_file(tmp.path()).exists());
+    }
+}

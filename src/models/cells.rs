@@ -7,8 +7,8 @@
 use std::fmt;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use super::evaluation::{ItemKind, Model};
@@ -23,7 +23,9 @@ pub struct Cell {
     /// Indices into the scale's steps, lowest first: one, two (a double tick), or none when
     /// the item does not apply to the project.
     pub steps: Vec<usize>,
-    /// A comment (Markdown); in a status table, the explanation.
+    /// A comment (Markdown); in a status table, the explanation. Left out of the cached
+    /// catalog when there is none: most cells have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
