@@ -43,6 +43,8 @@ fn site() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_dir(Path::new(FIXTURE), &root);
+    // What builds of the fixture in place (tests/fixtures.rs) left there, a kept catalog too.
+    let _ = fs::remove_dir_all(root.join(".evalpress"));
     (tmp, root)
 }
 
