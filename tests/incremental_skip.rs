@@ -301,13 +301,19 @@ fn rename_record(root: &std::path::Path, slug: &str, bytes: &[u8]) {
     fs::write(&index, renamed).unwrap();
 }
 
-/// The file with `extension` in the site's cache folder (the one output folder's state).
+/// The file with `extension` beside the state of the fixture's output folder `out` (each
+/// state has a `.out` file naming its folder; a clean build beside it has a state of its own).
 fn cache_file(root: &std::path::Path, extension: &str) -> std::path::PathBuf {
+    let names_out = |p: &std::path::PathBuf| {
+        let folder = fs::read_to_string(p).unwrap();
+        std::path::Path::new(&folder).file_name() == Some("out".as_ref())
+    };
     fs::read_dir(root.join(".evalpress/cache"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == extension))
-        .unwrap()
+        .find(|p| p.extension().is_some_and(|e| e == "out") && names_out(p))
+        .expect("a state for the output folder out")
+        .with_extension(extension)
 }
 
 #[test]
