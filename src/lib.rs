@@ -148,6 +148,11 @@ pub struct Outcome {
     pub parsed: usize,
     /// Reports whose pages and results this build took from the previous one unchanged.
     pub reused: usize,
+    /// The site-wide pages (index, programme and datasets pages) this build kept from the
+    /// previous one without rendering them: they would have been rendered from the same
+    /// data. Empty for a build with nothing to do, which renders nothing.
+    #[serde(default)]
+    pub kept_pages: Vec<String>,
 }
 
 /// A report of the built site: what search indexes and `pdf` prints.
@@ -289,6 +294,7 @@ fn unchanged(
             rebuilt: 0,
             parsed: 0,
             reused: previous.reports,
+            kept_pages: Vec::new(),
             ..previous.clone()
         })
 }
@@ -498,7 +504,10 @@ fn run(
     let published = published(&reports);
 
     progress(Progress::Rendering);
+    // The site-wide pages this build may keep: digests are made only where they are recorded.
+    let pages = skip::published_pages(prior, manifest, out);
     let input = render::SiteInput {
+        pages: base.map(|_| &pages),
         config: &config,
         locales: &locales,
         front_page: front_page
@@ -521,7 +530,7 @@ fn run(
         None => None,
     };
     let sink = staging.as_ref().map(|s| s as &dyn render::Sink);
-    let (mut files, elements) = render::render_site(
+    let (mut files, elements, memo) = render::render_site(
         templates.as_ref()?,
         &input,
         &mut reports,
@@ -543,8 +552,9 @@ fn run(
     files.extend(index.map_err(|d| diags.push(d)).ok()?);
     outcome.published = published;
     diags.extend(output::check_collisions(&files));
+    outcome.kept_pages = memo.kept.clone();
     let records = base.map(|base| {
-        let made = (elements, files.as_slice());
+        let made = (elements, files.as_slice(), memo);
         skip::records(
             (base, &plan, prior),
             (&reports, &parsing),

@@ -226,6 +226,11 @@ enum Edit {
     /// Alfa and beta join or leave a programme.
     Series,
     BetaTitle,
+    /// What the index shows: the front page's text, alfa's date (and so the order).
+    FrontText,
+    AlfaDate,
+    /// Alfa's headline result from a.csv (on the programme page in a series).
+    KeyFigure,
     /// A build that fails on the way (output and cache must survive it).
     FailedBuild,
 }
@@ -246,6 +251,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Edit::Shared),
         Just(Edit::Series),
         Just(Edit::BetaTitle),
+        Just(Edit::FrontText),
+        Just(Edit::AlfaDate),
+        Just(Edit::KeyFigure),
         Just(Edit::FailedBuild),
     ]
 }
@@ -265,6 +273,9 @@ fn apply(site: &mut Site, edit: &Edit) {
         Edit::Shared => site.shared ^= true,
         Edit::Series => site.series ^= true,
         Edit::BetaTitle => site.beta_title ^= true,
+        Edit::FrontText => site.front_text ^= true,
+        Edit::AlfaDate => site.alfa_date ^= true,
+        Edit::KeyFigure => site.key_figure ^= true,
         Edit::FailedBuild => {}
         Edit::RenameLabel => {
             site.label = if site.label == "tab-a" {
@@ -313,6 +324,15 @@ proptest! {
                 prop_assert!(incremental.reused > 0, "after {:?}: {:?}", &edits[..=step], incremental);
             }
             prop_assert_eq!(incremental.rebuilt + incremental.reused, incremental.reports);
+            // b.csv's values are on no site-wide page: a build that ran keeps them all.
+            if matches!(e, Edit::CsvB(_)) && incremental.rebuilt > 0 {
+                for page in ["index.html", "404.html", "data/index.html"] {
+                    prop_assert!(
+                        incremental.kept_pages.iter().any(|p| p == page),
+                        "{} rendered after {:?}: {:?}", page, &edits[..=step], incremental.kept_pages
+                    );
+                }
+            }
             // A kept report is not read; a rebuilt one is, and so is a draft (left out after),
             // unless the build has nothing to do at all (it then reads no report).
             let (parsed, rebuilt) = (incremental.parsed, incremental.rebuilt);

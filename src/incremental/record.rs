@@ -37,6 +37,9 @@ pub struct Records {
     pub reports: BTreeMap<String, Arc<ReportRecord>>,
     /// Every CSV file the build listed, by name under `data/`.
     pub datasets: BTreeMap<String, DatasetRecord>,
+    /// The site-wide pages (index, programme and datasets pages...), by output path: the
+    /// digest of what each was rendered from (see `render::memo`).
+    pub pages: BTreeMap<String, Digest>,
 }
 
 /// One report as the build that computed it left it.

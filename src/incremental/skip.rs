@@ -159,14 +159,32 @@ fn kept_page(rec: &ReportRecord, manifest: Option<&Manifest>) -> render::Kept {
     }
 }
 
+/// The site-wide pages the previous build rendered (its `records`) whose published files are
+/// still as it left them in `out`, with what each was rendered from and its bytes' digest.
+pub fn published_pages(
+    records: Option<&Records>,
+    manifest: Option<&Manifest>,
+    out: &Path,
+) -> render::PublishedPages {
+    let (Some(records), Some(manifest)) = (records, manifest) else {
+        return Default::default();
+    };
+    let intact = |(path, _): &(&String, &Digest)| crate::output::unchanged(out, path, manifest);
+    let pages = records.pages.iter().filter(intact);
+    let published = |(path, digest): (&String, &Digest)| {
+        Some((path.clone(), (*digest, manifest.get(path)?.digest)))
+    };
+    pages.filter_map(published).collect()
+}
+
 /// The records of this build for the next one: kept reports keep theirs, rebuilt reports get
 /// new ones from what this build parsed (`parsing`), computed, rendered (`elements`, by report
-/// index) and output.
+/// index; `pages`: what the site-wide pages were rendered from) and output.
 pub fn records(
     (base, plan, previous): (Digest, &Plan, Option<&Records>),
     (reports, parsing): (&[ParsedReport], &Parsing),
     assembled: &Assembled,
-    (elements, files): (Vec<Vec<ElementRow>>, &[OutputFile]),
+    (elements, files, pages): (Vec<Vec<ElementRow>>, &[OutputFile], render::Memo),
     store: &Store,
 ) -> Records {
     let mut owned: BTreeMap<&Path, Vec<String>> = BTreeMap::new();
@@ -181,6 +199,7 @@ pub fn records(
     let mut rebuilt = assembled.rebuilt.iter();
     let mut records = Records {
         base,
+        pages: pages.digests,
         ..Records::default()
     };
     for (i, (r, elements)) in reports.iter().zip(elements).enumerate() {

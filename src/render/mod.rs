@@ -5,6 +5,8 @@
 mod body;
 mod datapages;
 mod kept;
+mod memo;
+mod pages;
 mod series;
 mod sitemap;
 
@@ -26,7 +28,10 @@ use datapages::DATA_FOLDER;
 pub use datapages::ElementRow;
 pub use kept::Kept;
 use kept::kept_files;
-use series::{Member, PROGRAMME_FOLDER, ProgrammeView, RoundView, SeriesNav};
+use memo::{Filler, Keeper};
+pub use memo::{Memo, Published as PublishedPages};
+use pages::Pages;
+use series::{Member, PROGRAMME_FOLDER, SeriesNav};
 
 /// One file of the finished site.
 #[derive(Debug, Clone)]
@@ -65,6 +70,8 @@ pub trait Sink: Sync {
 pub struct Templates {
     tera: Tera,
     files: BTreeMap<String, PathBuf>,
+    /// Of every template's name and text.
+    digest: crate::digest::Digest,
 }
 
 /// Compiles the theme's templates; syntax errors name the template file and line.
@@ -81,8 +88,13 @@ pub fn templates(theme: &ThemeSource) -> Result<Templates, Vec<Diagnostic>> {
         .iter()
         .map(|(name, f)| (name.as_str(), f.text.as_str()))
         .collect();
+    let digest = memo::templates_digest(sources.iter().copied());
     match tera.add_raw_templates(sources) {
-        Ok(()) => Ok(Templates { tera, files }),
+        Ok(()) => Ok(Templates {
+            tera,
+            files,
+            digest,
+        }),
         Err(e) => Err(vec![template_error(&e, &files, "")]),
     }
 }
@@ -191,10 +203,14 @@ pub struct SiteInput<'a> {
     /// By report index (empty: none): the reports whose pages the previous build published
     /// and this one keeps (see `incremental`), with what the site-wide pages need of them.
     pub kept: &'a [Option<Kept>],
+    /// The site-wide pages this build may keep (see [`memo`]); `None`: no digests are made,
+    /// none recorded (`check`).
+    pub pages: Option<&'a PublishedPages>,
 }
 
-/// Every file of the site, and each report's element rows, by report index.
-pub type RenderedSite = (Vec<OutputFile>, Vec<Vec<ElementRow>>);
+/// Every file of the site, each report's element rows, by report index, and what the
+/// site-wide pages were made from.
+pub type RenderedSite = (Vec<OutputFile>, Vec<Vec<ElementRow>>, Memo);
 
 /// A report's body, taken out of it for its page's render task, which drops it once the page
 /// and its downloads are written: the site's parsed bodies are not all kept to the end.
@@ -291,19 +307,26 @@ pub fn render_site(
     let (rendered, downloaded): (Vec<_>, Vec<_>) = rendered.into_iter().unzip();
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let keeper = Keeper::new(templates, site.pages);
+    // Each view hashed once, for every page listing it; only for a build that records them.
+    let digests: Option<Vec<_>> = match keeper.on() {
+        true => views.par_iter().map(memo::digest_of).collect(),
+        false => None,
+    };
     let pages = Pages {
-        templates,
+        keeper,
         site,
         site_view: &site_view,
         locale: site_locale,
         views: &views,
+        digests: digests.as_deref(),
         base: &base,
     };
     for r in rendered
         .into_iter()
         .chain(pages.front_pages())
         .chain(pages.programme_pages(&order))
-        .chain([pages.datasets_page()])
+        .chain(pages.datasets_page())
     {
         match r {
             Ok(f) => files.push(f),
@@ -313,6 +336,7 @@ pub fn render_site(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let memo = pages.keeper.finish();
     let mut paths: Vec<String> = vec![String::new()];
     paths.extend(
         reports
@@ -340,7 +364,8 @@ pub fn render_site(
             source: asset.source.clone(),
         });
     }
-    Ok((files, views.into_iter().map(|v| v.elements).collect()))
+    let elements = views.into_iter().map(|v| v.elements).collect();
+    Ok((files, elements, memo))
 }
 
 fn site_view<'a>(site: &SiteInput<'a>, base: &str) -> SiteView<'a> {
@@ -393,169 +418,6 @@ fn link_series<'a>(views: &mut [ReportView<'a>], config: &Config, base: &str) ->
         views[i].series = Some(nav);
     }
     order
-}
-
-/// A group of the index: a programme's reports, or the reports of no programme. Its reports
-/// are the values of `reports` (shared, not serialised again: see [`Pages::front_pages`]).
-#[derive(Serialize)]
-struct GroupView {
-    label: Option<String>,
-    url: Option<String>,
-    reports: Vec<tera::Value>,
-}
-
-/// What the site-wide pages share.
-struct Pages<'p, 'a> {
-    templates: &'p Templates,
-    site: &'p SiteInput<'a>,
-    site_view: &'p SiteView<'a>,
-    locale: &'p Locale,
-    views: &'p [ReportView<'a>],
-    base: &'p str,
-}
-
-impl Pages<'_, '_> {
-    fn context(&self, title: &str, description: &str, url: &str) -> Context {
-        base_context(self.site_view, self.locale, title, description, url)
-    }
-
-    /// The listed reports, newest first.
-    fn listed(&self) -> Vec<&ReportView<'_>> {
-        let mut listed: Vec<&ReportView> = self.views.iter().filter(|v| v.kind != "side").collect();
-        listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(b.title)));
-        listed
-    }
-
-    /// The index and the 404 page.
-    fn front_pages(&self) -> Vec<Result<OutputFile, Diagnostic>> {
-        let site = self.site;
-        let listed = self.listed();
-        // Each listed report is serialised once: `reports` and `groups` share its value (tera
-        // values are reference-counted), which at 10,000 reports is hundreds of megabytes less.
-        let values: Vec<tera::Value> = listed.iter().map(tera::Value::from_serializable).collect();
-        let mut groups: Vec<GroupView> = Vec::new();
-        let mut others = Vec::new();
-        for (r, value) in listed.iter().zip(&values) {
-            let value = value.clone();
-            let Some(p) = r.programme else {
-                others.push(value);
-                continue;
-            };
-            match groups
-                .iter_mut()
-                .find(|g| g.url.as_deref() == r.series.as_ref().map(|s| s.programme_url.as_str()))
-            {
-                Some(g) => g.reports.push(value),
-                None => groups.push(GroupView {
-                    label: r.programme_label.clone(),
-                    url: Some(series::programme_url(self.base, p)),
-                    reports: vec![value],
-                }),
-            }
-        }
-        if !others.is_empty() {
-            groups.push(GroupView {
-                label: None,
-                url: None,
-                reports: others,
-            });
-        }
-        let (front_title, front_description, front_nodes) =
-            site.front_page.clone().unwrap_or((None, None, &[]));
-        let intro = BodyWriter::new(self.locale).write(front_nodes);
-        let title = front_title.as_deref().unwrap_or(&site.config.title);
-        let description = front_description
-            .as_deref()
-            .unwrap_or(&site.config.description);
-        let mut ctx = self.context(title, description, self.base);
-        ctx.insert("intro_html", &intro);
-        ctx.insert("reports", &values);
-        ctx.insert("groups", &groups);
-        ctx.insert("search_ready", &(site.search == Some(true)));
-        let index_source = PathBuf::from("content/_index.md");
-        let search = site.search.map(|_| ("search.html", crate::search::PAGE));
-        [("index.html", "index.html"), ("404.html", "404.html")]
-            .into_iter()
-            .chain(search)
-            .map(|(template, path)| {
-                render_page(self.templates, template, &ctx, path, &index_source)
-            })
-            .collect()
-    }
-
-    /// One page per programme, its rounds side by side.
-    fn programme_pages(&self, order: &SeriesOrder) -> Vec<Result<OutputFile, Diagnostic>> {
-        order
-            .iter()
-            .map(|(id, indices)| {
-                let rounds: Vec<RoundView<ReportView>> = indices
-                    .iter()
-                    .map(|&i| {
-                        let v = &self.views[i];
-                        RoundView {
-                            report: v,
-                            criteria: series::criteria(self.site.catalog, id, v.round),
-                            key_figures: v.key_figures,
-                        }
-                    })
-                    .collect();
-                let label = programme_label(self.site.config, id);
-                let view = ProgrammeView {
-                    id,
-                    url: series::programme_url(self.base, id),
-                    model_title: self.site.catalog.models.get(*id).map(|m| m.title.clone()),
-                    has_criteria: rounds.iter().any(|r| !r.criteria.is_empty()),
-                    has_key_figures: rounds.iter().any(|r| !r.key_figures.is_empty()),
-                    rounds,
-                    label,
-                };
-                let description = self
-                    .locale
-                    .word("programme_description")
-                    .replace("{name}", &view.label);
-                let mut ctx = self.context(&view.label, &description, &view.url);
-                ctx.insert("programme", &view);
-                render_page(
-                    self.templates,
-                    "programme.html",
-                    &ctx,
-                    &format!("{PROGRAMME_FOLDER}/{id}/index.html"),
-                    std::path::Path::new(crate::config::CONFIG_FILE),
-                )
-            })
-            .collect()
-    }
-
-    /// The list of every dataset with the elements that use it.
-    fn datasets_page(&self) -> Result<OutputFile, Diagnostic> {
-        let listed: Vec<datapages::Listed> = self
-            .listed()
-            .into_iter()
-            .map(|v| datapages::Listed {
-                title: v.title,
-                lang: v.lang,
-                url: &v.url,
-                rows: &v.elements,
-            })
-            .collect();
-        let datasets =
-            datapages::datasets(self.site.store, self.site.catalog, &listed, self.locale);
-        let words = &self.locale;
-        let url = format!("{}{DATA_FOLDER}/", self.base);
-        let mut ctx = self.context(
-            words.word("datasets"),
-            words.word("datasets_description"),
-            &url,
-        );
-        ctx.insert("datasets", &datasets);
-        render_page(
-            self.templates,
-            "datasets.html",
-            &ctx,
-            &format!("{DATA_FOLDER}/index.html"),
-            std::path::Path::new("data"),
-        )
-    }
 }
 
 /// The CSV files of a report's data elements, next to its page.
@@ -648,14 +510,23 @@ fn base_context(
     description: &str,
     url: &str,
 ) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", site);
-    ctx.insert("t", &locale.words);
-    ctx.insert("lang", &locale.lang);
-    ctx.insert("page_title", title);
-    ctx.insert("page_description", description);
-    ctx.insert("page_url", url);
-    ctx
+    memo::context(&|f| put_base(f, (site, locale), title, description, url))
+}
+
+/// What every page's context holds.
+fn put_base(
+    f: &mut Filler,
+    (site, locale): (&SiteView, &Locale),
+    title: &str,
+    description: &str,
+    url: &str,
+) {
+    f.put("site", site);
+    f.put("t", &locale.words);
+    f.put("lang", &locale.lang);
+    f.put("page_title", title);
+    f.put("page_description", description);
+    f.put("page_url", url);
 }
 
 fn render_page(

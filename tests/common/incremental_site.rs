@@ -96,6 +96,12 @@ pub struct Site {
     pub series: bool,
     /// Beta's title is "Beta 2" (what alfa's page shows as the next round in a series).
     pub beta_title: bool,
+    /// The front page's text says "Se også" (the index shows it).
+    pub front_text: bool,
+    /// Alfa is dated 2024-05-06 (the index shows it, and lists alfa first).
+    pub alfa_date: bool,
+    /// Alfa has a headline result from `a.csv` (its programme page shows it in a series).
+    pub key_figure: bool,
 }
 
 impl Site {
@@ -115,6 +121,9 @@ impl Site {
             shared: false,
             series: false,
             beta_title: false,
+            front_text: false,
+            alfa_date: false,
+            key_figure: false,
         }
     }
 
@@ -136,6 +145,19 @@ impl Site {
             text.replace("<h1>", "<h1 class=\"side\">")
         });
         let beta_text = beta(&p[1]).replace("{series}", "");
+        let mut alfa_text = alfa(&p[0], self.label, self.extra_table);
+        if self.alfa_date {
+            alfa_text = alfa_text.replacen("date: 2024-01-02", "date: 2024-05-06", 1);
+        }
+        if self.key_figure {
+            let figure = "key_figures:\n  - { label: I alt, value: n-a }\n";
+            alfa_text = alfa_text.replacen("values:", &format!("{figure}values:"), 1);
+        }
+        let front = if self.front_text {
+            FRONT_PAGE.replace("Se [@", "Se også [@")
+        } else {
+            FRONT_PAGE.to_string()
+        };
         let beta_text = if self.beta_title {
             beta_text.replacen("title: Beta", "title: Beta 2", 1)
         } else {
@@ -143,16 +165,13 @@ impl Site {
         };
         vec![
             ("evalpress.yaml", Some(config)),
-            ("content/_index.md", Some(FRONT_PAGE.into())),
+            ("content/_index.md", Some(front)),
             ("data/a.csv", Some(csv(self.a))),
             ("data/a.yaml", Some(SIDECAR.into())),
             ("data/b.csv", Some(csv(self.b))),
             ("data/b.yaml", Some(SIDECAR.into())),
             ("data/models/m.yaml", Some(model)),
-            (
-                "content/alfa/index.md",
-                Some(self.series(alfa(&p[0], self.label, self.extra_table), 1)),
-            ),
+            ("content/alfa/index.md", Some(self.series(alfa_text, 1))),
             ("content/beta/index.md", Some(self.series(beta_text, 2))),
             ("content/eta/index.md", self.shared.then(|| ETA.into())),
             (
