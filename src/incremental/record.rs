@@ -38,7 +38,9 @@ pub struct Records {
     /// Every CSV file the build listed, by name under `data/`.
     pub datasets: BTreeMap<String, DatasetRecord>,
     /// The site-wide pages (index, programme and datasets pages...), by output path: the
-    /// digest of what each was rendered from (see `render::memo`).
+    /// digest of what each was rendered from (see `render::memo`); none in records saved
+    /// without them, which keeps nothing.
+    #[serde(default)]
     pub pages: BTreeMap<String, Digest>,
 }
 
