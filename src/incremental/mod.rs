@@ -51,7 +51,7 @@ pub use inputs::{Inputs, scan};
 pub const FOLDER: &str = ".evalpress/cache";
 
 /// Bumped whenever the state's layout or meaning changes; older files are then ignored.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// What one build leaves for the next.
 #[derive(Debug, Default, Serialize, Deserialize)]
