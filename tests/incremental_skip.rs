@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 
 use common::incremental_site::{
@@ -176,40 +175,40 @@ fn removing_the_cache_only_costs_time() {
 fn a_corrupt_record_means_a_clean_build() {
     let mut site = Site::new();
     let (_dir, root, out, mut clock) = fresh(&site);
-    // A record file that no longer parses (so no longer has the digest it is named by):
-    // every record is ignored.
-    let beta = record_file(&root, "beta");
-    let text = fs::read_to_string(&beta).unwrap();
+    // A record that no longer parses (so no longer has the digest the index gives): every
+    // record is ignored.
+    let text = String::from_utf8(record_bytes(&root, "beta")).unwrap();
     let broken = text.replacen("\"counts\":[", "\"counts\":{", 1);
     assert_ne!(broken, text);
-    fs::write(&beta, broken).unwrap();
+    overwrite_record(&root, "beta", broken.as_bytes());
     site.a = 4;
     write_site(&root, &site, &mut clock);
     let outcome = build(&root, &out, false);
     assert_eq!((outcome.rebuilt, outcome.reused), (5, 0));
     assert_clean(&root, &out, &outcome);
-    // A record file that parses but is not the one the index names: ignored too.
+    // A record that parses but is not the one the index names (the index points at alfa's
+    // bytes with beta's digest): ignored too.
     site.a = 9;
     write_site(&root, &site, &mut clock);
     assert_eq!(build(&root, &out, false).rebuilt, 1);
-    let beta = record_file(&root, "beta");
-    let alfa = fs::read(record_file(&root, "alfa")).unwrap();
-    fs::write(&beta, alfa).unwrap();
+    let mut index = index(&root);
+    index["reports"]["beta"]["at"] = index["reports"]["alfa"]["at"].clone();
+    index["reports"]["beta"]["len"] = index["reports"]["alfa"]["len"].clone();
+    fs::write(cache_file(&root, "records"), index.to_string()).unwrap();
     site.a = 10;
     write_site(&root, &site, &mut clock);
     let outcome = build(&root, &out, false);
     assert_eq!((outcome.rebuilt, outcome.reused), (5, 0));
-    // A record, named by its digest, whose files are not in the published tree: that report
-    // is rebuilt.
-    let beta = record_file(&root, "beta");
-    let text = fs::read_to_string(&beta).unwrap();
+    // A record, with its digest, whose files are not in the published tree: that report is
+    // rebuilt.
+    let text = String::from_utf8(record_bytes(&root, "beta")).unwrap();
     let foreign = text.replacen(
         "\"files\":[\"beta/index.html\"",
         "\"files\":[\"beta/gone.html\"",
         1,
     );
     assert_ne!(foreign, text);
-    rename_record(&root, "beta", foreign.as_bytes());
+    append_record(&root, "beta", foreign.as_bytes());
     site.a = 5;
     write_site(&root, &site, &mut clock);
     let outcome = build(&root, &out, false);
@@ -273,32 +272,47 @@ fn changes_and_stale_prose_of_kept_reports_are_those_of_a_full_build() {
     }
 }
 
-/// The record file of the report `slug`, as the index of the site's records names it.
-fn record_file(root: &std::path::Path, slug: &str) -> std::path::PathBuf {
-    let index = cache_file(root, "records");
-    let json: serde_json::Value = serde_json::from_slice(&fs::read(&index).unwrap()).unwrap();
-    let digest = json["reports"][slug].as_str().unwrap().to_string();
-    index
-        .with_extension("reports")
-        .join(format!("{digest}.json"))
+/// The index of the records of the fixture's output folder.
+fn index(root: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(cache_file(root, "records")).unwrap()).unwrap()
 }
 
-/// Puts `bytes` in place of the record of `slug`: a file named by their digest, which the
-/// index then names (as a build would have saved it).
-fn rename_record(root: &std::path::Path, slug: &str, bytes: &[u8]) {
-    let old = record_file(root, slug);
+/// Where the record of `slug` is in the pack: its offset and length.
+fn slot(root: &std::path::Path, slug: &str) -> (usize, usize) {
+    let index = index(root);
+    let slot = &index["reports"][slug];
+    let at = slot["at"].as_u64().unwrap() as usize;
+    (at, slot["len"].as_u64().unwrap() as usize)
+}
+
+/// The bytes of the record of `slug`, from the pack.
+fn record_bytes(root: &std::path::Path, slug: &str) -> Vec<u8> {
+    let (at, len) = slot(root, slug);
+    fs::read(cache_file(root, "pack")).unwrap()[at..at + len].to_vec()
+}
+
+/// Writes `bytes` (as long as the record) over the record of `slug` in the pack.
+fn overwrite_record(root: &std::path::Path, slug: &str, bytes: &[u8]) {
+    let (at, len) = slot(root, slug);
+    assert_eq!(bytes.len(), len);
+    let pack = cache_file(root, "pack");
+    let mut packed = fs::read(&pack).unwrap();
+    packed[at..at + len].copy_from_slice(bytes);
+    fs::write(&pack, packed).unwrap();
+}
+
+/// Puts `bytes` in place of the record of `slug`: appended to the pack, the index pointing
+/// at them with their digest (as a build would have saved them).
+fn append_record(root: &std::path::Path, slug: &str, bytes: &[u8]) {
+    let pack = cache_file(root, "pack");
+    let mut packed = fs::read(&pack).unwrap();
+    let at = packed.len();
+    packed.extend_from_slice(bytes);
+    fs::write(&pack, packed).unwrap();
+    let mut index = index(root);
     let digest = evalpress::digest::Digest::of(bytes).to_string();
-    fs::write(old.with_file_name(format!("{digest}.json")), bytes).unwrap();
-    let index = cache_file(root, "records");
-    let old_name = old.file_stem().unwrap().to_string_lossy().into_owned();
-    let text = fs::read_to_string(&index).unwrap();
-    let renamed = text.replacen(
-        &format!("\"{slug}\":\"{old_name}\""),
-        &format!("\"{slug}\":\"{digest}\""),
-        1,
-    );
-    assert_ne!(renamed, text, "the index names the record of {slug}");
-    fs::write(&index, renamed).unwrap();
+    index["reports"][slug] = serde_json::json!({"at": at, "len": bytes.len(), "digest": digest});
+    fs::write(cache_file(root, "records"), index.to_string()).unwrap();
 }
 
 /// The file with `extension` beside the state of the fixture's output folder `out` (each
@@ -353,41 +367,37 @@ fn records_are_used_only_with_the_state_they_were_saved_with() {
 fn a_build_writes_only_the_records_of_the_reports_it_computed() {
     let mut site = Site::new();
     let (_dir, root, out, mut clock) = fresh(&site);
-    // Each record file with its modification time.
-    let files = |root: &std::path::Path| -> BTreeMap<String, std::time::SystemTime> {
-        let folder = record_file(root, "alfa").parent().unwrap().to_path_buf();
-        fs::read_dir(folder)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                (name, e.metadata().unwrap().modified().unwrap())
-            })
-            .collect()
-    };
-    let before = files(&root);
-    assert_eq!(before.len(), 5, "one record file per report: {before:?}");
-    let alfa = record_file(&root, "alfa");
+    let pack = cache_file(&root, "pack");
+    let before = index(&root)["reports"].clone();
+    let packed = fs::metadata(&pack).unwrap().len();
+    assert_eq!(
+        before.as_object().unwrap().len(),
+        5,
+        "a record per report: {before}"
+    );
     site.a = 4;
     write_site(&root, &site, &mut clock);
     assert_eq!(build(&root, &out, false).rebuilt, 1);
-    let after = files(&root);
-    assert_eq!(
-        after.len(),
-        5,
-        "the old record of alfa is removed: {after:?}"
-    );
-    assert!(!alfa.exists());
-    let new_alfa = record_file(&root, "alfa");
-    for (name, modified) in &after {
-        if *name != new_alfa.file_name().unwrap().to_string_lossy() {
-            assert_eq!(
-                before.get(name),
-                Some(modified),
-                "{name} is not written again"
-            );
-        }
+    // Alfa's new record is appended; the others keep their place.
+    let after = index(&root)["reports"].clone();
+    for slug in ["beta", "gamma", "delta", "epsilon"] {
+        assert_eq!(after[slug], before[slug], "{slug}");
     }
+    assert_eq!(after["alfa"]["at"].as_u64(), Some(packed));
+    let appended = after["alfa"]["len"].as_u64().unwrap();
+    assert_eq!(fs::metadata(&pack).unwrap().len(), packed + appended);
+    // A build that makes every record writes the pack anew, without the old ones.
+    site.a = 5;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build(&root, &out, true).rebuilt, 5);
+    let index = index(&root);
+    let lens: u64 = index["reports"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s["len"].as_u64().unwrap())
+        .sum();
+    assert_eq!(fs::metadata(&pack).unwrap().len(), lens);
 }
 
 #[test]

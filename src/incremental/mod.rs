@@ -51,7 +51,7 @@ pub use inputs::{Inputs, scan};
 pub const FOLDER: &str = ".evalpress/cache";
 
 /// Bumped whenever the state's layout or meaning changes; older files are then ignored.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// What one build leaves for the next.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -64,7 +64,7 @@ pub struct State {
 }
 
 /// A successful build: what it depended on and what it returned. What it recorded of every
-/// report is saved beside it, in files of their own (see [`Cache::records`]).
+/// report is saved beside it, in files of its own (see [`Cache::records`]).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct LastBuild {
     /// See [`key`].
@@ -119,7 +119,7 @@ pub fn folder_stamps(dir: &Path) -> BTreeMap<String, Stamp> {
 /// The state of one site and output folder: `<digest of the output folder>.json` (the
 /// manifest, and what a build with nothing to do returns) and, beside it, `.records` (the
 /// records, which only a build with something to do reads: most of the state's bytes) with
-/// the folder `.reports/` of its report records, one file each (see [`saved`]).
+/// the `.pack` of its report records (see [`saved`]).
 pub struct Cache {
     path: PathBuf,
     /// The output folder the state is for (absolute).
@@ -209,8 +209,8 @@ impl Cache {
     /// Writes `manifest`, `last` and its records for the next build: each file into a
     /// temporary file renamed over the old one, the records first, so a build killed while
     /// saving leaves the old state or the new, never half of one (records that name another
-    /// state are not used). Only the report records this build made are written; the record
-    /// files no longer named are removed once the state is in place.
+    /// state are not used). Only the report records this build made are written (appended to
+    /// the pack, see [`saved`]).
     /// Returns the cache of the saved state, for a next build in the same process.
     pub fn save(
         self,
@@ -231,8 +231,12 @@ impl Cache {
         let saved = match records {
             Some(records) => {
                 let previous = self.records.get().and_then(Option::as_ref);
-                let digests = saved::write(&records_path, (FORMAT, digest), &records, previous)?;
-                Some(saved::Saved { records, digests })
+                Some(saved::write(
+                    &records_path,
+                    (FORMAT, digest),
+                    records,
+                    previous,
+                )?)
             }
             None => {
                 saved::remove(&records_path)?;
@@ -240,11 +244,6 @@ impl Cache {
             }
         };
         write_renamed(&self.path, &text)?;
-        let named = saved
-            .iter()
-            .flat_map(|s| s.digests.values().copied())
-            .collect();
-        saved::prune(&records_path, &named);
         fs::write(
             self.path.with_extension("out"),
             self.out.to_string_lossy().as_bytes(),

@@ -1,18 +1,21 @@
-//! The records on disk: an index beside the state file, and one file per report record named
-//! by the digest of its bytes, in a folder beside it.
+//! The records on disk: an index beside the state file, and a pack beside it holding each
+//! report's record, one after the other.
 //!
 //! Part of the `incremental` stage (see [`Cache`](super::Cache)). A build that changes one
-//! report writes one record file and the index, not every report's record again: a record
-//! whose report was kept is the very value the previous build read (shared, see
-//! [`Records::reports`]), so its file and digest are reused. A file is trusted only when its
-//! bytes have the digest the index names it by, and the index only with the state whose
-//! digest it names; anything missing, damaged or foreign means no records (the build then
-//! computes every report), never an error. Files the index no longer names are removed after
-//! the state is saved.
+//! report appends that report's record to the pack and writes the index, not every report's
+//! record again: a record whose report was kept is the very value the previous build read
+//! (shared, see [`Records::reports`]), so its place in the pack stays. The pack is read with
+//! one system call (a file per record cost a thousand, and creating them a thousand more on a
+//! full build), and written anew, without the records no index names, when a full build makes
+//! every record or the unused part outgrows the rest. A record is trusted only when its bytes
+//! have the digest the index gives, and the index only with the state whose digest it names;
+//! anything missing, damaged or foreign means no records (the build then computes every
+//! report), never an error. So no write needs to be atomic but the index's: a pack written or
+//! appended to by a build killed before its index only fails those checks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,35 +26,40 @@ use super::record::{Records, ReportRecord};
 use super::write_renamed;
 use crate::digest::Digest;
 
-/// The index: the records without their reports, and each report's record file by slug.
-/// `state` is the digest of the state file saved with it.
+/// Where a report's record is in the pack, and the digest of its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    at: u64,
+    len: u64,
+    digest: Digest,
+}
+
+/// The index: the records without their reports, and where each report's record is in the
+/// pack. `state` is the digest of the state file saved with it.
 #[derive(Serialize, Deserialize)]
 struct Index<R> {
     format: u32,
     state: Digest,
     records: R,
-    reports: BTreeMap<String, Digest>,
+    reports: BTreeMap<String, Slot>,
 }
 
-/// Records read from disk, with the digest of each report's record file.
+/// Records read from disk (or just written), with where each report's record is in the pack
+/// and how long the pack was.
 #[derive(Debug, Default)]
 pub struct Saved {
     pub records: Records,
-    /// By slug, the digest of its record file.
-    pub digests: BTreeMap<String, Digest>,
+    slots: BTreeMap<String, Slot>,
+    pack: u64,
 }
 
-/// The folder of the record files of the index at `index`.
-fn folder(index: &Path) -> PathBuf {
-    index.with_extension("reports")
-}
-
-fn file(folder: &Path, digest: Digest) -> PathBuf {
-    folder.join(format!("{digest}.json"))
+/// The pack beside the index at `index`.
+fn pack(index: &Path) -> PathBuf {
+    index.with_extension("pack")
 }
 
 /// The records of the index at `index`, when it has `format` and was saved with the state
-/// whose digest is `state`, and every record file it names is there with its digest.
+/// whose digest is `state`, and the pack holds every record it names with its digest.
 pub fn read(index: &Path, format: u32, state: Digest) -> Option<Saved> {
     let bytes = fs::read(index).ok()?;
     let Index {
@@ -63,11 +71,13 @@ pub fn read(index: &Path, format: u32, state: Digest) -> Option<Saved> {
     if found != format || saved_with != state {
         return None;
     }
-    let dir = folder(index);
-    let read = |(slug, digest): (&String, &Digest)| {
-        let bytes = fs::read(file(&dir, *digest)).ok()?;
-        let rec: ReportRecord = (Digest::of(&bytes) == *digest)
-            .then(|| serde_json::from_slice(&bytes).ok())
+    let packed = fs::read(pack(index)).ok()?;
+    let read = |(slug, slot): (&String, &Slot)| {
+        let start = usize::try_from(slot.at).ok()?;
+        let end = start.checked_add(usize::try_from(slot.len).ok()?)?;
+        let bytes = packed.get(start..end)?;
+        let rec: ReportRecord = (Digest::of(bytes) == slot.digest)
+            .then(|| serde_json::from_slice(bytes).ok())
             .flatten()?;
         Some((slug.clone(), Arc::new(rec)))
     };
@@ -77,22 +87,21 @@ pub fn read(index: &Path, format: u32, state: Digest) -> Option<Saved> {
             reports: read?,
             ..records
         },
-        digests: reports,
+        slots: reports,
+        pack: packed.len() as u64,
     })
 }
 
 /// Writes `records` as the index at `index` (saved with the state whose digest is `state`)
-/// and its record files, except those of the records `previous` holds (the same shared
-/// values, read and checked by this build): they keep their files. Returns, by slug, the
-/// digest of each report's record file.
+/// and their pack. The records `previous` holds (the same shared values, read and checked by
+/// this build) keep their place; the others are appended, or, when few are kept or the pack
+/// is mostly records no longer named, the pack is written anew. Returns what was saved.
 pub fn write(
     index: &Path,
     (format, state): (u32, Digest),
-    records: &Records,
+    records: Records,
     previous: Option<&Saved>,
-) -> io::Result<BTreeMap<String, Digest>> {
-    let dir = folder(index);
-    fs::create_dir_all(&dir)?;
+) -> io::Result<Saved> {
     let reused = |slug: &String, rec: &Arc<ReportRecord>| {
         let old = previous?;
         let same = old
@@ -100,51 +109,63 @@ pub fn write(
             .reports
             .get(slug)
             .is_some_and(|o| Arc::ptr_eq(o, rec));
-        same.then(|| old.digests.get(slug).copied()).flatten()
+        same.then(|| old.slots.get(slug).copied()).flatten()
     };
-    let digests: io::Result<BTreeMap<String, Digest>> = records
+    let kept: BTreeMap<&String, Slot> = records
+        .reports
+        .iter()
+        .filter_map(|(slug, rec)| Some((slug, reused(slug, rec)?)))
+        .collect();
+    let live: u64 = kept.values().map(|s| s.len).sum();
+    let path = pack(index);
+    // Appending needs the pack the previous build read, as long as it was then.
+    let appendable = previous.filter(|p| {
+        fs::metadata(&path).is_ok_and(|m| m.len() == p.pack) && p.pack <= 2 * live.max(1)
+    });
+    let fresh: Vec<(&String, Vec<u8>)> = records
         .reports
         .par_iter()
-        .map(|(slug, rec)| {
-            if let Some(digest) = reused(slug, rec) {
-                return Ok((slug.clone(), digest));
-            }
-            let bytes = serde_json::to_vec(&**rec).map_err(io::Error::other)?;
-            // Written even when a file of that name is there: it may not hold these bytes.
-            let digest = Digest::of(&bytes);
-            write_renamed(&file(&dir, digest), &bytes)?;
-            Ok((slug.clone(), digest))
-        })
-        .collect();
+        .filter(|(slug, _)| appendable.is_none() || !kept.contains_key(slug))
+        .map(|(slug, rec)| Ok((slug, serde_json::to_vec(&**rec).map_err(io::Error::other)?)))
+        .collect::<io::Result<_>>()?;
+    let mut slots: BTreeMap<String, Slot> = BTreeMap::new();
+    let mut at = appendable.map_or(0, |p| p.pack);
+    let mut bytes = Vec::with_capacity(fresh.iter().map(|(_, b)| b.len()).sum());
+    for (slug, b) in &fresh {
+        let len = b.len() as u64;
+        let digest = Digest::of(b);
+        slots.insert((*slug).clone(), Slot { at, len, digest });
+        at += len;
+        bytes.extend_from_slice(b);
+    }
+    match appendable {
+        Some(_) => {
+            slots.extend(kept.into_iter().map(|(slug, slot)| (slug.clone(), slot)));
+            fs::OpenOptions::new()
+                .append(true)
+                .open(&path)?
+                .write_all(&bytes)?;
+        }
+        None => fs::write(&path, &bytes)?,
+    }
     let index_file = Index {
         format,
         state,
+        records: &records,
+        reports: slots,
+    };
+    let text = serde_json::to_vec(&index_file).map_err(io::Error::other)?;
+    write_renamed(index, &text)?;
+    Ok(Saved {
+        slots: index_file.reports,
         records,
-        reports: digests?,
-    };
-    let bytes = serde_json::to_vec(&index_file).map_err(io::Error::other)?;
-    write_renamed(index, &bytes)?;
-    Ok(index_file.reports)
+        pack: at,
+    })
 }
 
-/// Removes the record files in the folder of the index at `index` other than `named`.
-pub fn prune(index: &Path, named: &BTreeSet<Digest>) {
-    let dir = folder(index);
-    let named: BTreeSet<String> = named.iter().map(|d| format!("{d}.json")).collect();
-    let Ok(entries) = fs::read_dir(&dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !named.contains(&name) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Removes the index at `index` and its record files.
+/// Removes the index at `index` and its pack.
 pub fn remove(index: &Path) -> io::Result<()> {
-    let _ = fs::remove_dir_all(folder(index));
+    let _ = fs::remove_file(pack(index));
     match fs::remove_file(index) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
