@@ -84,10 +84,7 @@ pub fn key(opts: &BuildOptions, out: &Path, tools: &str) -> Digest {
     let opt = |s: &Option<String>| s.as_deref().unwrap_or("\0none").as_bytes().to_vec();
     let flags = [opts.drafts as u8, opts.strict as u8, opts.write as u8];
     let out = output::absolute(out);
-    let program = std::env::current_exe()
-        .and_then(|p| Stamp::of(&p))
-        .map(|s| format!("{}/{}/{}", s.len, s.mtime, s.inode))
-        .unwrap_or_default();
+    let program = program_stamp();
     Digest::of_parts([
         &FORMAT.to_le_bytes()[..],
         env!("CARGO_PKG_VERSION").as_bytes(),
@@ -98,6 +95,15 @@ pub fn key(opts: &BuildOptions, out: &Path, tools: &str) -> Digest {
         &flags,
         out.to_string_lossy().as_bytes(),
     ])
+}
+
+/// The stamp of the running program, as text: it changes when evalpress is rebuilt, even
+/// under the same version (empty when the program cannot be found).
+pub fn program_stamp() -> String {
+    std::env::current_exe()
+        .and_then(|p| Stamp::of(&p))
+        .map(|s| format!("{}/{}/{}", s.len, s.mtime, s.inode))
+        .unwrap_or_default()
 }
 
 /// The stamps of the files in `dir` (the list of changes, which only evalpress writes, each

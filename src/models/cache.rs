@@ -16,7 +16,7 @@ use std::path::Path;
 
 use super::{Catalog, FOLDER, Read, load_read};
 use crate::diagnostics::Diagnostics;
-use crate::digest::{Digest, Stamp};
+use crate::digest::Digest;
 use crate::incremental::{self, Inputs};
 
 /// The cached catalog, relative to the site root.
@@ -66,10 +66,7 @@ fn scanned(inputs: &Inputs) -> Read {
 /// The digest of what the catalog depends on: the files, and the program that parses them
 /// (its built-in scale and its rules; the stamp changes when evalpress is rebuilt).
 fn key(files: &Read) -> Digest {
-    let program = std::env::current_exe()
-        .and_then(|exe| Stamp::of(&exe))
-        .map(|stamp| format!("{stamp:?}"))
-        .unwrap_or_default();
+    let program = incremental::program_stamp();
     let head = [
         FORMAT.to_le_bytes().to_vec(),
         env!("CARGO_PKG_VERSION").as_bytes().to_vec(),
