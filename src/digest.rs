@@ -92,12 +92,18 @@ pub struct Stamp {
 impl Stamp {
     /// The stamp of the file at `path` (symbolic links followed).
     pub fn of(path: &Path) -> io::Result<Stamp> {
+        Stamp::of_kind(path, fs::Metadata::is_file, "not a regular file")
+    }
+
+    /// The stamp of the folder at `path` (symbolic links followed).
+    pub fn of_folder(path: &Path) -> io::Result<Stamp> {
+        Stamp::of_kind(path, fs::Metadata::is_dir, "not a folder")
+    }
+
+    fn of_kind(path: &Path, is: fn(&fs::Metadata) -> bool, not: &str) -> io::Result<Stamp> {
         let meta = fs::metadata(path)?;
-        if !meta.is_file() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a regular file",
-            ));
+        if !is(&meta) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, not));
         }
         let mtime = meta
             .modified()?

@@ -319,7 +319,7 @@ fn publish(
 ) -> Option<incremental::Cache> {
     let out = outcome.out.clone();
     outcome.files = files.len();
-    let published = match output::publish(staging, files) {
+    let mut published = match output::publish(staging, files) {
         Ok(published) => published,
         Err(d) => {
             diags.push(d);
@@ -327,7 +327,7 @@ fn publish(
             return None;
         }
     };
-    outcome.rewritten = published.rewritten;
+    outcome.rewritten = std::mem::take(&mut published.rewritten);
     outcome.changes = record_changes(opts, &out, (&outcome.snapshot, pending), diags);
     outcome.diagnostics = std::mem::take(diags).into_sorted();
     // A build whose numbers could not be recorded is not repeated: the next one tries again.
@@ -353,7 +353,7 @@ fn publish(
     });
     outcome.snapshot = snapshot;
     // A state that cannot be saved only makes the next build write more.
-    cache.save(published.manifest, last).ok()
+    cache.save(published, last).ok()
 }
 
 /// Keeps the snapshot of a published build and returns what changed; a failure to keep it is
@@ -521,11 +521,14 @@ fn run(
         kept: &assembled.kept,
     };
     // A build writes each report page into its new tree as soon as it is rendered.
-    let staging = match manifest {
-        Some(previous) => Some(
-            output::staging(out, previous.clone())
-                .map_err(|d| diags.push(d))
-                .ok()?,
+    let staging = match cache {
+        Some(c) => Some(
+            output::staging(
+                out,
+                (c.previous.manifest.clone(), c.previous.folders.clone()),
+            )
+            .map_err(|d| diags.push(d))
+            .ok()?,
         ),
         None => None,
     };

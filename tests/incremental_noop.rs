@@ -150,6 +150,48 @@ fn any_input_option_or_published_file_that_differs_makes_it_build() {
     assert!(!evalpress::build(&strict, &|_| {}).succeeded());
 }
 
+/// Sets the modification time of every folder of `out` a minute back, as if the tree had
+/// been published long ago.
+fn settle_folders(out: &Path) {
+    let past = SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_dir() {
+            let folder = fs::File::open(entry.path()).unwrap();
+            folder.set_modified(past).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_stray_file_in_a_stamped_folder_of_the_output_is_cleared() {
+    let (_dir, root, out, _) = site_with_history();
+    // Published long ago: the next build that publishes stamps the folders instead of
+    // listing them again, and a later build with nothing to do goes by those stamps.
+    settle_folders(&out);
+    fs::write(root.join("data/b.csv"), "Kommune;Antal\nAarup;3\n").unwrap();
+    assert!(build(&root, &out, false).rebuilt > 0);
+    assert_eq!(build(&root, &out, false).rebuilt, 0);
+    for stray in ["stray.html", "beta/stray.html", "beta/new/stray.html"] {
+        let path = out.join(stray);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, "x").unwrap();
+        // Every report is kept, but the tree is published again without the file.
+        let cleared = build(&root, &out, false);
+        assert_eq!((cleared.rebuilt, cleared.reused), (0, cleared.reports));
+        assert!(!path.exists(), "{stray} was left in the output");
+        assert!(!out.join("beta/new").exists());
+        settle_folders(&out);
+        fs::write(
+            root.join("data/b.csv"),
+            format!("Kommune;Antal\nAarup;{}\n", stray.len()),
+        )
+        .unwrap();
+        assert!(build(&root, &out, false).rebuilt > 0);
+        assert_eq!(build(&root, &out, false).rebuilt, 0, "after {stray}");
+    }
+}
+
 #[test]
 fn a_corrupt_or_foreign_cache_or_no_cache_means_a_full_build() {
     let (dir, root, out, first) = site_with_history();

@@ -42,7 +42,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::digest::{Digest, Stamp};
-use crate::output::{self, Manifest};
+use crate::output::{self, Folders, Manifest, Published};
 use crate::{BuildOptions, Outcome};
 
 pub use inputs::{Inputs, scan};
@@ -51,7 +51,7 @@ pub use inputs::{Inputs, scan};
 pub const FOLDER: &str = ".evalpress/cache";
 
 /// Bumped whenever the state's layout or meaning changes; older files are then ignored.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 
 /// What one build leaves for the next.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -59,6 +59,8 @@ pub struct State {
     format: u32,
     /// Every file published by that build.
     pub manifest: Manifest,
+    /// The stamps of the published tree's settled folders (see [`Folders`]).
+    pub folders: Folders,
     /// What a no-op build after it returns; `None` when that build cannot be repeated so.
     pub last: Option<LastBuild>,
 }
@@ -208,11 +210,11 @@ impl Cache {
         let same = last.key == key
             && inputs::same(&last.inputs, inputs)
             && last.changes == folder_stamps(changes)
-            && output::intact(&self.out, &self.previous.manifest);
+            && output::intact(&self.out, &self.previous.manifest, &self.previous.folders);
         same.then_some(&last.outcome)
     }
 
-    /// Writes `manifest`, `last` and its records for the next build: each file into a
+    /// Writes the published tree's manifest and folders, `last` and its records for the next build: each file into a
     /// temporary file renamed over the old one, the records first, so a build killed while
     /// saving leaves the old state or the new, never half of one (records that name another
     /// state are not used). Only the report records this build made are written (appended to
@@ -220,13 +222,14 @@ impl Cache {
     /// Returns the cache of the saved state, for a next build in the same process.
     pub fn save(
         self,
-        manifest: Manifest,
+        published: Published,
         last: Option<(LastBuild, record::Records)>,
     ) -> io::Result<Cache> {
         let (last, records) = last.unzip();
         let state = State {
             format: FORMAT,
-            manifest,
+            manifest: published.manifest,
+            folders: published.folders,
             last,
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));

@@ -31,6 +31,8 @@ pub(super) struct Change<'a> {
     pub write: Vec<(&'a OutputFile, Digest)>,
     /// Published files no longer produced.
     pub remove: Vec<String>,
+    /// The stamps of the published tree's folders that still held (see `folders::exact`).
+    pub held: super::Folders,
 }
 
 /// The moves and removals of one in-place update, relative to the output folder.
@@ -67,8 +69,13 @@ impl Tree<'_> {
             .collect();
         let small = (write.len() + remove.len()) * MAX_SHARE <= files.len();
         // Nothing but the previous build's files and the marker: no stray file to clear away.
-        let exact = || self.published_entries() == Some(self.previous.len() + 1);
-        (small && exact()).then_some(Change { write, remove })
+        let exact = || super::folders::exact(self.previous_dir, self.previous, self.folders);
+        let held = small.then(exact).flatten()?;
+        Some(Change {
+            write,
+            remove,
+            held,
+        })
     }
 }
 
@@ -116,6 +123,7 @@ pub(super) fn update(
     Ok(Published {
         rewritten,
         manifest,
+        folders: Default::default(),
     })
 }
 

@@ -17,9 +17,11 @@
 //! (copied where links fail), so the swap stays atomic and a build reports exactly which files
 //! it rewrote.
 
+mod folders;
 mod in_place;
 mod staging;
 
+pub use folders::Folders;
 pub use staging::{Staging, staging};
 
 use std::collections::BTreeMap;
@@ -46,11 +48,12 @@ pub struct PublishedFile {
 pub type Manifest = BTreeMap<String, PublishedFile>;
 
 /// What a publish did: the files it wrote anew (the others were linked from the previous
-/// tree), sorted, and the manifest of the new tree.
+/// tree), sorted, and the manifest of the new tree with the stamps of its settled folders.
 #[derive(Debug, Default)]
 pub struct Published {
     pub rewritten: Vec<String>,
     pub manifest: Manifest,
+    pub folders: Folders,
 }
 
 /// The file published at `path` under `out` is still the one `manifest` recorded.
@@ -61,19 +64,15 @@ pub fn unchanged(out: &Path, path: &str, manifest: &Manifest) -> bool {
 }
 
 /// The published tree in `out` is exactly the one `manifest` describes: the marker, every
-/// file with its recorded stamp, and nothing else (no stray file a new tree would clear away).
-pub fn intact(out: &Path, manifest: &Manifest) -> bool {
-    let tree = Tree {
-        dir: out,
-        previous_dir: out,
-        previous: manifest,
-    };
+/// file with its recorded stamp, and nothing else (no stray file a new tree would clear away;
+/// `folders` are the stamps of its folders, see [`Folders`]).
+pub fn intact(out: &Path, manifest: &Manifest, folders: &Folders) -> bool {
     !manifest.is_empty()
         && out.join(MARKER).is_file()
         && manifest
             .par_iter()
             .all(|(path, _)| unchanged(out, path, manifest))
-        && tree.published_entries() == Some(manifest.len() + 1)
+        && folders::exact(out, manifest, folders).is_some()
 }
 
 /// The file that marks a folder as written by evalpress.
@@ -173,25 +172,30 @@ fn safe(path: &str) -> bool {
 pub fn publish(staging: Staging, files: &[OutputFile]) -> Result<Published, Diagnostic> {
     let swap = &staging.swap;
     let previous = &staging.previous;
+    // After an in-place update: a new tree swapped in is all folders just made, none settled.
+    let stamped = |published: Published, held| Published {
+        folders: folders::stamps(&swap.out, &published.manifest, held),
+        ..published
+    };
     let failed = staging.failed.lock().map(|mut f| f.take()).unwrap_or(None);
     if let Some((path, e)) = failed {
         return Err(swap.fail("cannot write the new site", &path, e));
     }
-    let tree = Tree {
-        dir: &swap.staging,
-        previous_dir: &swap.out,
-        previous,
-    };
+    let tree = staging.tree();
     // A small change to a published tree that is exactly the previous build's is made in
     // place (nothing at all when nothing changed); anything else swaps in a whole new tree.
-    if let Some(change) = tree.change(files) {
+    if let Some(mut change) = tree.change(files) {
         if change.write.is_empty() && change.remove.is_empty() {
-            return Ok(Published {
+            let unchanged = Published {
                 rewritten: Vec::new(),
                 manifest: previous.clone(),
-            });
+                folders: Folders::new(),
+            };
+            return Ok(stamped(unchanged, change.held));
         }
+        let held = std::mem::take(&mut change.held);
         return in_place::update(swap, change, previous)
+            .map(|published| stamped(published, held))
             .map_err(|(path, e)| swap.fail("cannot write the new site", &path, e));
     }
     let published = match tree.write(files) {
@@ -365,6 +369,8 @@ struct Tree<'a> {
     dir: &'a Path,
     previous_dir: &'a Path,
     previous: &'a Manifest,
+    /// The stamps of the published tree's folders.
+    folders: &'a Folders,
 }
 
 type WriteError = (PathBuf, io::Error);
@@ -407,21 +413,6 @@ impl Tree<'_> {
         }
         published.rewritten.sort();
         Ok(published)
-    }
-
-    /// How many files the published tree holds; `None` if it holds anything but files and
-    /// folders or cannot be read.
-    fn published_entries(&self) -> Option<usize> {
-        let mut count = 0;
-        for entry in walkdir::WalkDir::new(self.previous_dir).min_depth(1) {
-            let kind = entry.ok()?.file_type();
-            if kind.is_file() {
-                count += 1;
-            } else if !kind.is_dir() {
-                return None;
-            }
-        }
-        Some(count)
     }
 
     /// Whether the published file at `f`'s path has the digest `digest` and is unchanged.

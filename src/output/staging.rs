@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::sync::Mutex;
 
-use super::{Manifest, Swap, Tree, WriteError, absolute, at, safe};
+use super::{Folders, Manifest, Swap, Tree, WriteError, absolute, at, safe};
 use crate::diagnostics::Diagnostic;
 use crate::digest::Digest;
 use crate::render::{OutputContent, OutputFile, Sink, Staged};
@@ -22,13 +22,18 @@ use crate::render::{OutputContent, OutputFile, Sink, Staged};
 pub struct Staging {
     pub(super) swap: Swap,
     pub(super) previous: Manifest,
+    pub(super) folders: Folders,
     /// The first file that could not be written, reported by [`publish`].
     pub(super) failed: Mutex<Option<WriteError>>,
 }
 
 /// Starts the new tree of `out`, whose published tree `previous` describes (empty when
-/// unknown): finishes an interrupted build and clears an old staging folder first.
-pub fn staging(out: &Path, previous: Manifest) -> Result<Staging, Diagnostic> {
+/// unknown), with the stamps of its folders: finishes an interrupted build and clears an old
+/// staging folder first.
+pub fn staging(
+    out: &Path,
+    (previous, folders): (Manifest, Folders),
+) -> Result<Staging, Diagnostic> {
     let swap = Swap::of(&absolute(out));
     swap.recover()
         .map_err(|e| swap.fail("cannot recover from an interrupted build", &swap.old, e))?;
@@ -42,16 +47,18 @@ pub fn staging(out: &Path, previous: Manifest) -> Result<Staging, Diagnostic> {
     Ok(Staging {
         swap,
         previous,
+        folders,
         failed: Mutex::new(None),
     })
 }
 
 impl Staging {
-    fn tree(&self) -> Tree<'_> {
+    pub(super) fn tree(&self) -> Tree<'_> {
         Tree {
             dir: &self.swap.staging,
             previous_dir: &self.swap.out,
             previous: &self.previous,
+            folders: &self.folders,
         }
     }
 
@@ -147,7 +154,7 @@ mod tests {
         previous: Manifest,
         files: Vec<OutputFile>,
     ) -> Result<Published, Diagnostic> {
-        let staging = staging(out, previous).unwrap();
+        let staging = staging(out, (previous, Folders::new())).unwrap();
         let kept: Vec<OutputFile> = files.into_iter().map(|f| staging.put(f)).collect();
         publish(staging, &kept)
     }
@@ -164,7 +171,7 @@ mod tests {
         let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
         let b = inode("b/index.html");
 
-        let staging = staging(&out, first.manifest.clone()).unwrap();
+        let staging = staging(&out, (first.manifest.clone(), Folders::new())).unwrap();
         let new = tmp.path().join(".out.evalpress-new");
         let a = staging.put(page("a/index.html", "a, edited"));
         assert!(matches!(
@@ -221,7 +228,7 @@ mod tests {
         );
 
         // A build that fails later (a page's error) drops its staging: nothing is left.
-        let staging = staging(&out, first.manifest).unwrap();
+        let staging = staging(&out, (first.manifest, Folders::new())).unwrap();
         let _ = staging.put(page("a/index.html", "newer"));
         drop(staging);
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), before);
