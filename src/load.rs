@@ -126,11 +126,11 @@ pub fn load(root: &Path, theme: &str) -> (Sources, Diagnostics) {
                 .help("create content/<slug>/index.md, or run `evalpress new report <slug>`"),
         );
     } else {
-        for entry in sorted_entries(root, &content, &mut diags) {
+        for (entry, kind) in sorted_entries(root, &content, &mut diags) {
             let rel = relative(root, &entry);
             let name = file_name(&entry);
-            if entry.is_dir() {
-                if let Some(report) = load_report(root, &entry, &name, &mut diags) {
+            if kind.is_dir() {
+                if let Some(report) = load_report(root, (&entry, kind), &name, &mut diags) {
                     reports.push(report);
                 }
             } else if name == "_index.md" {
@@ -156,7 +156,7 @@ pub fn load(root: &Path, theme: &str) -> (Sources, Diagnostics) {
 
 fn load_report(
     root: &Path,
-    dir: &Path,
+    (dir, kind): (&Path, Kind),
     slug: &str,
     diags: &mut Diagnostics,
 ) -> Option<ReportListing> {
@@ -171,8 +171,12 @@ fn load_report(
         return None;
     }
     let index_path = dir.join("index.md");
+    let flat = (kind == Kind::Folder).then(|| list_flat(dir)).flatten();
     // A link, device or pipe named index.md is there, and read_text says what is wrong with it.
-    if fs::symlink_metadata(&index_path).is_err() {
+    let listed = flat
+        .as_ref()
+        .is_some_and(|files| files.contains(&index_path));
+    if !listed && fs::symlink_metadata(&index_path).is_err() {
         diags.push(
             Diagnostic::error(&rel, Pos::FILE, "report folder has no index.md")
                 .help("add index.md with front matter, or run `evalpress new report <slug>`"),
@@ -181,7 +185,8 @@ fn load_report(
     }
     let mut markdown = BTreeMap::new();
     let mut assets = Vec::new();
-    for entry in walk_files(root, dir, diags) {
+    let files = flat.unwrap_or_else(|| walk_files(root, dir, diags));
+    for entry in files {
         let name = file_name(&entry);
         let inner = entry
             .strip_prefix(dir)
@@ -310,16 +315,37 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     }
 }
 
-/// The folder's entries sorted by name, with symlinks checked.
-fn sorted_entries(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// What an entry of a listed folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Folder,
+    /// A symbolic link to a folder (inside the site).
+    LinkedFolder,
+    Other,
+}
+
+impl Kind {
+    fn is_dir(self) -> bool {
+        self != Kind::Other
+    }
+}
+
+/// The folder's entries sorted by name, with symlinks checked, each with its kind.
+fn sorted_entries(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, Kind)> {
     let mut out = Vec::new();
     match fs::read_dir(dir) {
         Ok(entries) => {
             for entry in entries.flatten() {
                 let path = entry.path();
-                if check_link(root, &path, diags) {
-                    out.push(path);
-                }
+                // The kind comes with the listing; only a link needs a look at what it names.
+                let kind = match entry.file_type() {
+                    Ok(t) if t.is_dir() => Kind::Folder,
+                    Ok(t) if !t.is_symlink() => Kind::Other,
+                    _ if !check_link(root, &path, diags) => continue,
+                    _ if path.is_dir() => Kind::LinkedFolder,
+                    _ => Kind::Other,
+                };
+                out.push((path, kind));
             }
         }
         Err(e) => diags.push(
@@ -331,7 +357,7 @@ fn sorted_entries(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathB
             .help("check that the folder exists and is readable"),
         ),
     }
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -404,6 +430,11 @@ fn flat_files(dir: &Path) -> Option<Vec<PathBuf>> {
     if !fs::symlink_metadata(dir).ok()?.is_dir() {
         return None;
     }
+    list_flat(dir)
+}
+
+/// [`flat_files`] of a folder known to be no link.
+fn list_flat(dir: &Path) -> Option<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).ok()? {
         let entry = entry.ok()?;
