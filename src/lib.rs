@@ -404,10 +404,19 @@ fn run(
     }
     progress(Progress::Loading);
     let config = read_config(root, opts.base_url.as_deref(), diags)?;
-    let (sources, d) = load::load(root, &config.theme);
+    // Three independent reads, side by side: the listing (system calls), the models and the
+    // previous build's records, which the shells need next (both mostly JSON parsing).
+    let (((sources, d), (catalog, d2)), _) = rayon::join(
+        || {
+            rayon::join(
+                || load::load(root, &config.theme),
+                || models::cache::load(root, inputs, !opts.no_cache),
+            )
+        },
+        || cache.map(incremental::Cache::records),
+    );
     diags.extend(d);
-    let (catalog, d) = models::cache::load(root, inputs, !opts.no_cache);
-    diags.extend(d);
+    diags.extend(d2);
     let locales = read_locales(&sources.theme, diags);
     let templates = render::templates(&sources.theme)
         .map_err(|d| diags.extend(d))

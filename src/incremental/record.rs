@@ -268,9 +268,18 @@ pub fn deps(
 ) -> Vec<Deps> {
     let models = under(inputs, "data/models/");
     let series = series_digests(reports);
-    let labels: BTreeMap<&str, Digest> = index
+    // Only the reports some report refers to: hashing every report's labels was 3 % of a
+    // one-CSV build at 1,000 reports.
+    let referenced: BTreeSet<&str> = uses
         .iter()
-        .map(|(slug, labels)| (slug.as_str(), Digest::of(format!("{labels:?}").as_bytes())))
+        .flat_map(|u| u.reports.iter().map(String::as_str))
+        .collect();
+    let labels: BTreeMap<&str, Digest> = referenced
+        .into_iter()
+        .filter_map(|slug| {
+            let labels = index.get(slug)?;
+            Some((slug, Digest::of(format!("{labels:?}").as_bytes())))
+        })
         .collect();
     reports
         .iter()
