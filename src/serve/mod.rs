@@ -38,7 +38,7 @@ pub use reload::CHANGES_PATH;
 pub const DEFAULT_PORT: u16 = 1111;
 
 /// The default debounce window: events closer together than this are one burst.
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Requests answered at once; more get `503` (each open page holds one reload poll).
 const MAX_REQUESTS: usize = 64;

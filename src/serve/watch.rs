@@ -21,6 +21,12 @@ use crate::config::CONFIG_FILE;
 /// The folders of the root whose whole trees are sources.
 const SOURCE_DIRS: [&str; 3] = ["content", "data", "themes"];
 
+/// A burst of more changed paths than this (a checkout, a copy) waits [`WIDER`] times the
+/// debounce window: one save answers quickly, and a process rewriting many files that pauses
+/// a moment (descheduled on a busy machine) still gives one rebuild.
+const FEW: usize = 3;
+const WIDER: u32 = 4;
+
 /// A burst that never goes quiet (a process writing into `data/` in a loop) still gets a
 /// rebuild this often.
 const MAX_BURST: Duration = Duration::from_secs(5);
@@ -89,7 +95,11 @@ impl Watch {
             self.take(self.events.recv().ok()?, &mut changed)?;
         }
         let started = Instant::now();
-        let mut deadline = started + self.quiet;
+        let quiet = |changed: &BTreeSet<PathBuf>| match changed.len() {
+            n if n > FEW => self.quiet * WIDER,
+            _ => self.quiet,
+        };
+        let mut deadline = started + quiet(&changed);
         loop {
             let now = Instant::now();
             if now >= deadline || now >= started + MAX_BURST {
@@ -100,7 +110,7 @@ impl Watch {
                 // many chunks), keeps the burst open.
                 Ok(message) => {
                     if self.take(message, &mut changed)? {
-                        deadline = Instant::now() + self.quiet;
+                        deadline = Instant::now() + quiet(&changed);
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => break,
@@ -220,5 +230,46 @@ mod tests {
 
         stop.send(Message::Stop).unwrap();
         assert!(watch.next_batch().is_none());
+    }
+
+    #[test]
+    fn a_burst_of_many_paths_waits_longer_for_quiet() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        std::fs::create_dir_all(root.join("content/r")).unwrap();
+        let window = Duration::from_millis(50);
+        let (mut watch, stop) = Watch::start(&root, window).unwrap();
+        let watchdog = stop.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(30));
+            let _ = watchdog.send(Message::Stop);
+        });
+        let write = |names: std::ops::Range<usize>| {
+            for i in names {
+                std::fs::write(root.join(format!("content/r/f{i}.md")), "x").unwrap();
+            }
+        };
+        // Many files, a pause twice the window, many more: one burst (the window widened).
+        let batch = std::thread::scope(|s| {
+            s.spawn(|| {
+                write(0..10);
+                std::thread::sleep(window * 2);
+                write(10..20);
+            });
+            watch.next_batch().unwrap()
+        });
+        assert_eq!(batch.len(), 20, "{batch:?}");
+        // One file, a long pause, another: two rebuilds, the first one soon.
+        let (first, second) = std::thread::scope(|s| {
+            s.spawn(|| {
+                write(20..21);
+                std::thread::sleep(window * 8);
+                write(21..22);
+            });
+            (watch.next_batch().unwrap(), watch.next_batch().unwrap())
+        });
+        assert_eq!(first, BTreeSet::from([PathBuf::from("content/r/f20.md")]));
+        assert_eq!(second, BTreeSet::from([PathBuf::from("content/r/f21.md")]));
+        stop.send(Message::Stop).unwrap();
     }
 }
