@@ -179,13 +179,7 @@ struct Built {
     pending: changes::state::Pending,
 }
 
-/// What a series of builds in one process (the live server's) keeps from one build to the
-/// next: the cache's state as the last build saved it, so that the next one does not read it
-/// again (see [`incremental::Cache::reopen`]). Empty at first, and after a failed build.
-#[derive(Default)]
-pub struct Session {
-    cache: Option<incremental::Cache>,
-}
+pub use incremental::Session;
 
 /// Builds (or checks) the site described by `opts`.
 pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
@@ -211,14 +205,11 @@ pub fn build_in(session: &mut Session, opts: &BuildOptions, progress: OnProgress
         }
         lock => lock,
     };
-    let kept = session.cache.take();
     let cache = opts
         .write
-        .then(|| incremental::Cache::reopen(kept, &opts.root, &out, !opts.no_cache));
+        .then(|| session.open(&opts.root, &out, !opts.no_cache));
     // Scanned before any stage reads: an edit made during the build makes the next one run.
-    let inputs = cache
-        .as_ref()
-        .and_then(|c| incremental::scan(&opts.root, c.previous_inputs()));
+    let inputs = cache.as_ref().and_then(|c| session.scan(&opts.root, c));
     let key = incremental::key(opts, &out, &search_tool(opts));
     if let (Some(c), Some(inputs)) = (&cache, &inputs)
         && let Some(previous) = unchanged(opts, &out, c, key, inputs)

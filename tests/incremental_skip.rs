@@ -439,3 +439,34 @@ fn a_session_keeps_the_state_in_memory_while_its_file_is_the_one_it_saved() {
     );
     assert_clean(&root, &out, &outcome);
 }
+
+#[test]
+fn a_session_told_what_changed_looks_only_there() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let mut session = evalpress::Session::default();
+    let mut build_in = |changed: &[&str]| {
+        session.changed(changed.iter().map(std::path::PathBuf::from).collect());
+        let outcome = evalpress::build_in(&mut session, &options(&root, &out, false), &|_| {});
+        assert!(outcome.succeeded(), "{:?}", outcome.diagnostics);
+        outcome
+    };
+    // A session's first build has no state in memory: it scans every input.
+    site.a = 4;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build_in(&["data/b.csv"]).rebuilt, 1);
+    // Told which CSV changed, it rebuilds the report that reads it, as a clean build has it.
+    site.a = 5;
+    write_site(&root, &site, &mut clock);
+    let outcome = build_in(&["data/a.csv"]);
+    assert_eq!((outcome.rebuilt, outcome.reused), (1, 4));
+    assert_clean(&root, &out, &outcome);
+    // What the watcher did not report is not seen: its events stand for the scan...
+    site.a = 6;
+    write_site(&root, &site, &mut clock);
+    assert_eq!(build_in(&["content/alfa/notes.md"]).rebuilt, 0);
+    // ...until it reports that it lost events (the empty path): then every input is scanned.
+    let outcome = build_in(&[""]);
+    assert_eq!((outcome.rebuilt, outcome.reused), (1, 4));
+    assert_clean(&root, &out, &outcome);
+}

@@ -30,6 +30,7 @@ pub mod plan;
 pub mod rebuild;
 pub mod record;
 mod saved;
+mod session;
 pub mod shell;
 pub mod skip;
 
@@ -45,7 +46,8 @@ use crate::digest::{Digest, Stamp};
 use crate::output::{self, Folders, Manifest, Published};
 use crate::{BuildOptions, Outcome};
 
-pub use inputs::{Inputs, scan};
+pub use inputs::{Inputs, rescan, scan, scan_linked};
+pub use session::Session;
 
 /// Where the state lives, relative to the site root.
 pub const FOLDER: &str = ".evalpress/cache";
@@ -173,15 +175,21 @@ impl Cache {
 
     /// [`Cache::open`], taking `kept` (the cache a previous build of this process saved) when
     /// it is for the same place and its state file is still the one it saved: a series of
-    /// builds (the live server's) then reads neither the state nor the records again.
-    pub fn reopen(kept: Option<Cache>, root: &Path, out: &Path, use_previous: bool) -> Cache {
+    /// builds (the live server's) then reads neither the state nor the records again. Says
+    /// whether it took `kept`.
+    pub fn reopen(
+        kept: Option<Cache>,
+        root: &Path,
+        out: &Path,
+        use_previous: bool,
+    ) -> (Cache, bool) {
         let current = |c: &Cache| {
             let (path, out) = Cache::place(root, out);
             c.path == path && c.out == out && c.stamp.is_some() && Stamp::of(&path).ok() == c.stamp
         };
         match kept.filter(|c| use_previous && current(c)) {
-            Some(cache) => cache,
-            None => Cache::open(root, out, use_previous),
+            Some(cache) => (cache, true),
+            None => (Cache::open(root, out, use_previous), false),
         }
     }
 

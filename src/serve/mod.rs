@@ -329,6 +329,7 @@ fn rebuild_loop(
     mut session: crate::Session,
 ) {
     while let Some(changed) = watch.next_batch() {
+        session.changed(changed.clone());
         on_event(ServeEvent::Rebuilding {
             changed: changed.into_iter().collect(),
         });
