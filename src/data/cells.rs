@@ -38,16 +38,26 @@ pub enum Bad {
 }
 
 impl Builder {
-    pub fn new(kind: ColumnType) -> Self {
+    /// A column with room for `rows` cells.
+    pub fn with_capacity(kind: ColumnType, rows: usize) -> Self {
         match kind {
-            ColumnType::Integer => Builder::Integer(Vec::new()),
-            ColumnType::Year => Builder::Year(Vec::new()),
-            ColumnType::Number => Builder::Number(Vec::new()),
+            ColumnType::Integer => Builder::Integer(Vec::with_capacity(rows)),
+            ColumnType::Year => Builder::Year(Vec::with_capacity(rows)),
+            ColumnType::Number => Builder::Number(Vec::with_capacity(rows)),
             ColumnType::Text => Builder::Text {
-                cells: Vec::new(),
+                cells: Vec::with_capacity(rows),
                 strings: Vec::new(),
                 index: FxHashMap::default(),
             },
+        }
+    }
+
+    /// Makes room for `rows` more cells.
+    pub fn reserve(&mut self, rows: usize) {
+        match self {
+            Builder::Integer(v) | Builder::Year(v) => v.reserve(rows),
+            Builder::Number(v) => v.reserve(rows),
+            Builder::Text { cells, .. } => cells.reserve(rows),
         }
     }
 
@@ -56,59 +66,33 @@ impl Builder {
     /// never used).
     pub fn push(&mut self, raw: &[u8], s: &Settings) -> Result<(), Bad> {
         let text = raw.trim_ascii();
-        let code: Option<Cell<Parsed>> = if text.len() > s.longest_code {
-            None
-        } else if s.suppressed.iter().any(|c| c.as_bytes() == text) {
-            Some(Cell::Suppressed)
-        } else if s.missing.iter().any(|c| c.as_bytes() == text) {
-            Some(Cell::Missing)
-        } else {
-            None
-        };
-        let parsed = match (code, &*self) {
-            (Some(_), _) | (None, Builder::Text { .. }) => Ok(code),
-            (None, _) => number::parse_bytes(text, s.decimal)
-                .map(|p| Some(Cell::Value(p)))
-                .map_err(Bad::Number),
-        };
-        let result = parsed.and_then(|cell| self.append(cell, text));
-        if result.is_err() {
-            self.append(Some(Cell::Missing), text).ok();
-        }
-        result
-    }
-
-    /// `cell` is the marker or number already read; `None` means a text value.
-    fn append(&mut self, cell: Option<Cell<Parsed>>, text: &[u8]) -> Result<(), Bad> {
+        // One match per cell: this runs for every cell of every file.
         match self {
-            Builder::Integer(v) => v.push(match cell {
-                Some(Cell::Value(Parsed::Int(i))) => Cell::Value(i),
-                Some(Cell::Value(Parsed::Num(_))) => return Err(Bad::NotWhole),
-                other => marker(other),
-            }),
-            Builder::Year(v) => v.push(match cell {
-                Some(Cell::Value(Parsed::Int(i))) if (1000..=9999).contains(&i) => Cell::Value(i),
-                Some(Cell::Value(_)) => return Err(Bad::NotYear),
-                other => marker(other),
-            }),
-            Builder::Number(v) => v.push(match cell {
-                Some(Cell::Value(Parsed::Int(i))) => Cell::Value(i as f64),
-                Some(Cell::Value(Parsed::Num(x))) => Cell::Value(x),
-                other => marker(other),
-            }),
             Builder::Text {
                 cells,
                 strings,
                 index,
             } => {
-                let cell = match cell {
-                    Some(c) => marker(Some(c)),
-                    None => Cell::Value(intern(text, cells.last(), strings, index)),
-                };
+                let cell = code(text, s)
+                    .unwrap_or_else(|| Cell::Value(intern(text, cells.last(), strings, index)));
                 cells.push(cell);
+                Ok(())
             }
+            Builder::Integer(v) => fill(v, text, s, |p| match p {
+                Parsed::Int(i) => Ok(i),
+                Parsed::Num(_) => Err(Bad::NotWhole),
+            }),
+            Builder::Year(v) => fill(v, text, s, |p| match p {
+                Parsed::Int(i) if (1000..=9999).contains(&i) => Ok(i),
+                _ => Err(Bad::NotYear),
+            }),
+            Builder::Number(v) => fill(v, text, s, |p| {
+                Ok(match p {
+                    Parsed::Int(i) => i as f64,
+                    Parsed::Num(x) => x,
+                })
+            }),
         }
-        Ok(())
     }
 
     pub fn finish(self) -> Values {
@@ -127,10 +111,44 @@ impl Builder {
     }
 }
 
-fn marker<T>(cell: Option<Cell<Parsed>>) -> Cell<T> {
+/// The marker `text` is a code for, if any: codes are matched before numbers, so `..` is
+/// never a number.
+fn code<T>(text: &[u8], s: &Settings) -> Option<Cell<T>> {
+    if text.len() > s.longest_code {
+        None
+    } else if s.suppressed.iter().any(|c| c.as_bytes() == text) {
+        Some(Cell::Suppressed)
+    } else if s.missing.iter().any(|c| c.as_bytes() == text) {
+        Some(Cell::Missing)
+    } else {
+        None
+    }
+}
+
+/// Appends the code or number `text` is to a numeric column, as `value` takes the number; a
+/// text that is neither appends `Missing`.
+fn fill<T>(
+    v: &mut Vec<Cell<T>>,
+    text: &[u8],
+    s: &Settings,
+    value: impl Fn(Parsed) -> Result<T, Bad>,
+) -> Result<(), Bad> {
+    let cell = match code(text, s) {
+        Some(marker) => Ok(marker),
+        None => number::parse_bytes(text, s.decimal)
+            .map_err(Bad::Number)
+            .and_then(value)
+            .map(Cell::Value),
+    };
     match cell {
-        Some(Cell::Suppressed) => Cell::Suppressed,
-        _ => Cell::Missing,
+        Ok(cell) => {
+            v.push(cell);
+            Ok(())
+        }
+        Err(bad) => {
+            v.push(Cell::Missing);
+            Err(bad)
+        }
     }
 }
 

@@ -32,7 +32,7 @@ use crate::model::SourceFile;
 
 pub use decode::Encoding;
 pub use number::DecimalSep;
-pub use read::{Opener, read_csv};
+pub use read::{Opener, read_csv, read_csv_bytes};
 pub use sidecar::{
     ColumnRole, ColumnType, DataDefaults, Delimiter, DownloadPreset, DownloadSpec, Zeros,
 };
@@ -212,10 +212,19 @@ pub fn read_dataset(
     };
     let abs = root.join(rel);
     // Refused by size before a byte is read: the reader holds the whole dataset in memory.
-    if let Ok(meta) = std::fs::metadata(&abs) {
+    let meta = std::fs::metadata(&abs);
+    if let Ok(meta) = &meta {
         limits::check_file_size(rel, meta.len(), defaults.max_file_mb).map_err(|d| vec![d])?;
     }
-    // A pipe or device would block the reader forever: only regular files are opened.
+    // Read once: every pass of the reader (byte-order mark, delimiter, types, rows) reads the
+    // bytes in memory instead of opening the file again. A pipe or device would block the
+    // reader forever: only regular files are read.
+    if meta.is_ok_and(|m| m.is_file())
+        && let Ok(bytes) = std::fs::read(&abs)
+    {
+        return read_csv_bytes(rel, &bytes, sidecar.as_ref(), defaults);
+    }
+    // A file that cannot be read: the reader says why, after the sidecar's problems.
     let open = move || -> std::io::Result<Box<dyn std::io::Read>> {
         if !std::fs::metadata(&abs)?.is_file() {
             return Err(std::io::Error::other(

@@ -15,12 +15,13 @@ fn read(bytes: &[u8], sidecar: Option<&str>) -> Result<Dataset, Vec<Diagnostic>>
         path: PathBuf::from("data/t.yaml"),
         text: text.into(),
     });
-    read_csv(
-        Path::new(CSV),
-        &open,
-        side.as_ref(),
-        &DataDefaults::default(),
-    )
+    let defaults = DataDefaults::default();
+    let streamed = read_csv(Path::new(CSV), &open, side.as_ref(), &defaults);
+    // Every case also reads the same from memory, where text without quotes is split without
+    // the `csv` crate.
+    let in_memory = read_csv_bytes(Path::new(CSV), bytes, side.as_ref(), &defaults);
+    assert_eq!(format!("{streamed:#?}"), format!("{in_memory:#?}"));
+    streamed
 }
 
 fn ok(bytes: &[u8], sidecar: Option<&str>) -> Dataset {
@@ -519,4 +520,24 @@ fn counts_are_declared_and_must_be_whole_numbers() {
         "column `n` is declared `kind: count`, but it is not an integer column",
         "declare the column `type: integer`",
     );
+}
+
+proptest::proptest! {
+    /// Text without quotes reads the same from memory (split at delimiters and line ends) as
+    /// through the `csv` crate: the same cells, lines, ragged rows and bad cells, wherever empty
+    /// and blank lines, `\r` and a missing last line end fall.
+    #[test]
+    fn unquoted_text_in_memory_reads_as_the_csv_crate_does(
+        body in proptest::collection::vec(
+            proptest::sample::select(vec!["1", "22", "x", ";", "\n", "\r\n", "\r", " ", "..", "4,5", "år"]),
+            0..40,
+        ),
+        header in proptest::sample::select(vec!["a;b\n", "a\n", "a;b;c\r\n", "\u{feff}a;b\n"]),
+    ) {
+        let text = format!("{header}{}", body.concat());
+        for sidecar in [None, Some("delimiter: \";\"\ncolumns:\n  a: {type: text}\n")] {
+            // `read` asserts that both ways give the same result.
+            let _ = read(text.as_bytes(), sidecar);
+        }
+    }
 }
