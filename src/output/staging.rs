@@ -5,8 +5,9 @@
 //! unchanged) and, kept in its place, only its digest. It never touches the published tree:
 //! [`publish`](super::publish) swaps the staged tree in, or makes a small change in place.
 
+use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::{Folders, Manifest, Swap, Tree, WriteError, absolute, at, safe};
@@ -25,6 +26,9 @@ pub struct Staging {
     pub(super) folders: Folders,
     /// The first file that could not be written, reported by [`publish`].
     pub(super) failed: Mutex<Option<WriteError>>,
+    /// The folders of the staging tree made so far: a report's files share one, and asking
+    /// for it again for each of them cost a failing `mkdir` and a `stat` per file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 /// Starts the new tree of `out`, whose published tree `previous` describes (empty when
@@ -49,6 +53,7 @@ pub fn staging(
         previous,
         folders,
         failed: Mutex::new(None),
+        made: Mutex::default(),
     })
 }
 
@@ -78,6 +83,19 @@ impl Staging {
         }
     }
 
+    /// Makes folder `p` of the staging tree, unless this build made it already.
+    fn make_folder(&self, p: &Path) -> Result<(), WriteError> {
+        if self.made.lock().is_ok_and(|set| set.contains(p)) {
+            return Ok(());
+        }
+        // Two render tasks may both make it: making a folder that exists is no error.
+        fs::create_dir_all(p).map_err(at(p))?;
+        if let Ok(mut set) = self.made.lock() {
+            set.insert(p.to_path_buf());
+        }
+        Ok(())
+    }
+
     fn stage(&self, f: &OutputFile, bytes: &[u8]) -> Result<Staged, WriteError> {
         let digest = Digest::of(bytes);
         let tree = self.tree();
@@ -89,7 +107,7 @@ impl Staging {
         }
         let target = self.swap.staging.join(&f.path);
         if let Some(p) = target.parent() {
-            fs::create_dir_all(p).map_err(at(p))?;
+            self.make_folder(p)?;
         }
         fs::write(&target, bytes).map_err(at(&target))?;
         Ok(Staged {
