@@ -8,7 +8,7 @@ use std::fmt;
 use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
@@ -77,6 +77,10 @@ impl<'de> Deserialize<'de> for Digest {
     }
 }
 
+/// How long a file or folder must be left alone before its stamp is trusted (see
+/// [`Stamp::settled`]).
+pub const SETTLED: Duration = Duration::from_secs(2);
+
 /// What the file system says about a file without reading it: its size, modification time and
 /// inode. Equal stamps mean "very probably unchanged"; a stamp never decides alone that a file
 /// changed content, only that it must be hashed again.
@@ -93,6 +97,21 @@ impl Stamp {
     /// The stamp of the file at `path` (symbolic links followed).
     pub fn of(path: &Path) -> io::Result<Stamp> {
         Stamp::of_kind(path, fs::Metadata::is_file, "not a regular file")
+    }
+
+    /// Whether the file or folder had been left alone for [`SETTLED`] at `now` (nanoseconds
+    /// since 1970): only then may its stamp stand for what it holds next time, since a change
+    /// in the same tick of the file system's clock as the stamp would not move it.
+    pub fn settled(&self, now: u128) -> bool {
+        self.mtime + SETTLED.as_nanos() < now
+    }
+
+    /// Now, in the unit of [`Stamp::mtime`] (nanoseconds since 1970).
+    pub fn now() -> u128 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
     }
 
     /// The stamp of the folder at `path` (symbolic links followed).

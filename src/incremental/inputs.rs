@@ -12,7 +12,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,9 +19,6 @@ use walkdir::WalkDir;
 
 use crate::config::CONFIG_FILE;
 use crate::digest::{Digest, Stamp};
-
-/// A file modified less than this long before it was hashed is hashed again next time.
-const SETTLED: Duration = Duration::from_secs(2);
 
 /// What the site root holds that a build reads; everything under the folders is walked.
 const READ: [&str; 4] = [CONFIG_FILE, "content", "data", "themes"];
@@ -140,10 +136,7 @@ impl Listed {
 
     /// The folders and the files' digests, reusing `previous`'s where a stamp allows.
     fn hash(self, previous: &Inputs) -> Option<Inputs> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let now = Stamp::now();
         let (mut inputs, files) = (self.folders, self.files);
         let hashed: Vec<Option<(String, Input)>> = files
             .into_par_iter()
@@ -153,7 +146,7 @@ impl Listed {
                     Some(Some(old)) if old.settled && old.stamp == stamp => old.digest,
                     _ => Digest::of_file(&path).ok()?,
                 };
-                let settled = stamp.mtime + SETTLED.as_nanos() < now;
+                let settled = stamp.settled(now);
                 Some((
                     rel,
                     Input {

@@ -3,8 +3,8 @@
 //!
 //! Adding, removing or renaming an entry changes its folder's modification time, so a folder
 //! whose stamp (size, time, inode) is the one recorded after the last build holds the entries
-//! it held then. A stamp is recorded only for a folder last modified at least [`SETTLED`]
-//! before it was taken: an entry added within the same tick of the file system's clock as that
+//! it held then. A stamp is recorded only for a folder last modified at least
+//! [`SETTLED`](crate::digest::SETTLED) before it was taken (see [`Stamp::settled`]): an entry added within the same tick of the file system's clock as that
 //! build's own change would leave the time as it was. Any other folder is listed and its
 //! entries compared with the manifest. At 1,000 reports this is 2,000 `statx` calls instead of
 //! opening and reading 2,000 folders.
@@ -12,7 +12,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
-use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
@@ -22,9 +21,6 @@ use crate::digest::Stamp;
 /// The stamps of a published tree's settled folders, by path inside the output folder (`""`
 /// is the output folder itself).
 pub type Folders = BTreeMap<String, Stamp>;
-
-/// How long a folder must be left alone before its stamp is trusted.
-const SETTLED: Duration = Duration::from_secs(2);
 
 /// What each folder of the tree `manifest` describes holds: its files and its folders.
 #[derive(Default)]
@@ -56,13 +52,9 @@ fn layout(manifest: &Manifest) -> BTreeMap<&str, Entries<'_>> {
 /// The stamps of the folders of the tree `manifest` describes in `out` after a publish: `held`
 /// (stamps [`exact`] found still holding before it; one of a folder the publish changed no
 /// longer matches, which only makes the next build list that folder), and for every other
-/// folder its stamp, where it has been left alone long enough (see [`SETTLED`]).
+/// folder its stamp, where it has been left alone long enough (see [`Stamp::settled`]).
 pub fn stamps(out: &Path, manifest: &Manifest, held: Folders) -> Folders {
-    let now = SystemTime::now();
-    let settled = |stamp: &Stamp| {
-        let modified = SystemTime::UNIX_EPOCH + Duration::from_nanos(stamp.mtime as u64);
-        now.duration_since(modified).is_ok_and(|age| age >= SETTLED)
-    };
+    let now = Stamp::now();
     let tree = layout(manifest);
     let mut all = held;
     all.retain(|folder, _| tree.contains_key(folder.as_str()));
@@ -71,7 +63,7 @@ pub fn stamps(out: &Path, manifest: &Manifest, held: Folders) -> Folders {
         .par_iter()
         .filter_map(|folder| {
             let stamp = Stamp::of_folder(&out.join(folder)).ok()?;
-            settled(&stamp).then(|| (folder.to_string(), stamp))
+            stamp.settled(now).then(|| (folder.to_string(), stamp))
         })
         .collect();
     all.extend(fresh);
@@ -233,7 +225,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();
         let manifest = tree(out);
-        let old = SystemTime::now() - Duration::from_secs(60);
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
         for folder in ["", "r"] {
             fs::File::open(out.join(folder))
                 .and_then(|f| f.set_modified(old))
