@@ -183,7 +183,11 @@ pub use incremental::Session;
 
 /// Builds (or checks) the site described by `opts`.
 pub fn build(opts: &BuildOptions, progress: OnProgress) -> Outcome {
-    build_in(&mut Session::default(), opts, progress)
+    let mut session = Session::default();
+    let outcome = build_in(&mut session, opts, progress);
+    session.flush();
+    drop_later(session);
+    outcome
 }
 
 /// [`build`], one of a series in `session`.
@@ -218,7 +222,15 @@ pub fn build_in(session: &mut Session, opts: &BuildOptions, progress: OnProgress
         return previous;
     }
     let before = (cache.as_ref(), inputs.as_ref(), key);
-    let result = run(opts, (&out, before), progress, &mut outcome, &mut diags);
+    let loaded = &mut session.loaded;
+    let result = run(
+        opts,
+        (&out, before),
+        loaded,
+        progress,
+        &mut outcome,
+        &mut diags,
+    );
     if opts.strict {
         diags.make_strict();
     }
@@ -343,8 +355,8 @@ fn publish(
         (last, records)
     });
     outcome.snapshot = snapshot;
-    // A state that cannot be saved only makes the next build write more.
-    cache.save(published, last).ok()
+    // Saved by the session, after the build (see [`Session::flush`]).
+    Some(cache.keep(published, last))
 }
 
 /// Keeps the snapshot of a published build and returns what changed; a failure to keep it is
@@ -381,6 +393,7 @@ type Before<'a> = (
 fn run(
     opts: &BuildOptions,
     (out, (cache, inputs, key)): (&Path, Before),
+    loaded: &mut incremental::session::Loaded,
     progress: OnProgress,
     outcome: &mut Outcome,
     diags: &mut Diagnostics,
@@ -397,17 +410,21 @@ fn run(
     let config = read_config(root, opts.base_url.as_deref(), diags)?;
     // Three independent reads, side by side: the listing (system calls), the models and the
     // previous build's records, which the shells need next (both mostly JSON parsing).
-    let (((sources, d), (catalog, d2)), _) = rayon::join(
+    // A series of builds (the live server's) takes what the last one loaded where it holds.
+    let kept = loaded.catalog.take();
+    let ((listed, (catalog, d, kept)), _) = rayon::join(
         || {
             rayon::join(
-                || load::load(root, &config.theme),
-                || models::cache::load(root, inputs, !opts.no_cache),
+                || loaded.sources(root, &config.theme),
+                || models::cache::load(root, inputs, !opts.no_cache, kept.as_ref()),
             )
         },
         || cache.map(incremental::Cache::records),
     );
+    loaded.catalog = kept;
+    let (sources, listing) = &*listed;
+    diags.extend(listing.iter().cloned());
     diags.extend(d);
-    diags.extend(d2);
     let locales = read_locales(&sources.theme, diags);
     let templates = render::templates(&sources.theme)
         .map_err(|d| diags.extend(d))
@@ -421,7 +438,7 @@ fn run(
     let shells = shell::Shells::new(cache, (inputs, base), diags.has_errors());
     let parse = |listing: &model::ReportListing| parse_report(root, listing, &config, &locales);
     let (parsed, mut front_page) = parse_all(
-        (root, &sources),
+        (root, sources),
         &config,
         opts.drafts,
         (&shells, &parse),
@@ -566,12 +583,19 @@ fn run(
             &store,
         )
     });
+    // What the build is done with goes in the background: freeing it takes a while.
+    drop_later((reports, assembled, plan, store));
     Some(Built {
         files,
         staging,
         records,
         pending,
     })
+}
+
+/// Drops `value` on a worker thread, off the way to the published site.
+fn drop_later<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
 }
 
 /// The reports of the site, without the plain `kind: side` pages.

@@ -440,17 +440,25 @@ fn a_session_keeps_the_state_in_memory_while_its_file_is_the_one_it_saved() {
     assert_clean(&root, &out, &outcome);
 }
 
+/// A build in `session` after telling it that `changed` changed; it must succeed.
+fn build_told(
+    session: &mut evalpress::Session,
+    opts: &evalpress::BuildOptions,
+    changed: &[&str],
+) -> evalpress::Outcome {
+    session.changed(changed.iter().map(std::path::PathBuf::from).collect());
+    let outcome = evalpress::build_in(session, opts, &|_| {});
+    assert!(outcome.succeeded(), "{:?}", outcome.diagnostics);
+    outcome
+}
+
 #[test]
 fn a_session_told_what_changed_looks_only_there() {
     let mut site = Site::new();
     let (_dir, root, out, mut clock) = fresh(&site);
     let mut session = evalpress::Session::default();
-    let mut build_in = |changed: &[&str]| {
-        session.changed(changed.iter().map(std::path::PathBuf::from).collect());
-        let outcome = evalpress::build_in(&mut session, &options(&root, &out, false), &|_| {});
-        assert!(outcome.succeeded(), "{:?}", outcome.diagnostics);
-        outcome
-    };
+    let opts = options(&root, &out, false);
+    let mut build_in = |changed: &[&str]| build_told(&mut session, &opts, changed);
     // A session's first build has no state in memory: it scans every input.
     site.a = 4;
     write_site(&root, &site, &mut clock);
@@ -469,4 +477,49 @@ fn a_session_told_what_changed_looks_only_there() {
     let outcome = build_in(&[""]);
     assert_eq!((outcome.rebuilt, outcome.reused), (1, 4));
     assert_clean(&root, &out, &outcome);
+    let listed = outcome.published.len();
+    // Nor is a new report: the session keeps the last build's listing of the sources...
+    let new = root.join("content/ny/index.md");
+    fs::create_dir_all(new.parent().unwrap()).unwrap();
+    fs::write(&new, "---\ntitle: Ny rapport\n---\n\nEn kort tekst.\n").unwrap();
+    site.a = 7;
+    write_site(&root, &site, &mut clock);
+    let outcome = build_in(&["data/a.csv"]);
+    assert_eq!((outcome.published.len(), outcome.rebuilt), (listed, 1));
+    // ...until told of a change under content/: then it lists them again, as a clean build does.
+    let outcome = build_in(&["content/ny/index.md"]);
+    assert_eq!(outcome.published.len(), listed + 1, "{outcome:?}");
+    assert_clean(&root, &out, &outcome);
+    // So it does for a report folder removed, reported by its folder alone.
+    fs::remove_dir_all(new.parent().unwrap()).unwrap();
+    let outcome = build_in(&["content/ny"]);
+    assert_eq!(outcome.published.len(), listed);
+    assert_clean(&root, &out, &outcome);
+}
+
+#[test]
+fn a_session_saves_its_state_once_flushed_or_dropped() {
+    let mut site = Site::new();
+    let (_dir, root, out, mut clock) = fresh(&site);
+    let opts = options(&root, &out, false);
+    // Another process: it finds on disk whatever state was saved last.
+    let other = || build(&root, &out, false);
+    let state = || snapshot(&root.join(evalpress::incremental::FOLDER));
+    for flush in [true, false] {
+        let mut session = evalpress::Session::default();
+        site.a += 1;
+        write_site(&root, &site, &mut clock);
+        let saved = state();
+        let outcome = evalpress::build_in(&mut session, &opts, &|_| {});
+        assert_eq!(outcome.rebuilt, 1, "{outcome:?}");
+        // The live server saves after the browser reloaded: until then, the state is in memory.
+        assert_eq!(state(), saved);
+        if flush {
+            session.flush();
+        } else {
+            drop(session);
+        }
+        let next = other();
+        assert_eq!((next.rebuilt, next.rewritten.len()), (0, 0), "{next:?}");
+    }
 }

@@ -30,7 +30,7 @@ pub mod plan;
 pub mod rebuild;
 pub mod record;
 mod saved;
-mod session;
+pub(crate) mod session;
 pub mod shell;
 pub mod skip;
 
@@ -143,6 +143,9 @@ pub struct Cache {
     stamp: Option<Stamp>,
     /// The previous build's records, read when first asked for.
     records: OnceLock<Option<saved::Saved>>,
+    /// Set when the state is kept and not yet saved (see [`Cache::keep`]): the records read
+    /// before it, whose places in the pack the new records keep.
+    unsaved: Option<Option<saved::Saved>>,
 }
 
 impl Cache {
@@ -163,6 +166,7 @@ impl Cache {
             digest,
             stamp,
             records: OnceLock::new(),
+            unsaved: None,
         }
     }
 
@@ -222,57 +226,59 @@ impl Cache {
         same.then_some(&last.outcome)
     }
 
-    /// Writes the published tree's manifest and folders, `last` and its records for the next build: each file into a
-    /// temporary file renamed over the old one, the records first, so a build killed while
-    /// saving leaves the old state or the new, never half of one (records that name another
-    /// state are not used). Only the report records this build made are written (appended to
-    /// the pack, see [`saved`]).
-    /// Returns the cache of the saved state, for a next build in the same process.
-    pub fn save(
-        self,
-        published: Published,
-        last: Option<(LastBuild, record::Records)>,
-    ) -> io::Result<Cache> {
+    /// The cache after a publish: the published tree's manifest and folders, `last` and its
+    /// records, which the next build in this process takes as they are (see [`Cache::reopen`]).
+    /// Kept in memory only: [`Cache::write`] saves them for a next process, and must before a
+    /// next build opens the cache (see [`Session`]), which the live server does after it has
+    /// told the browser to reload.
+    pub fn keep(self, published: Published, last: Option<(LastBuild, record::Records)>) -> Cache {
         let (last, records) = last.unzip();
-        let state = State {
-            format: FORMAT,
-            manifest: published.manifest,
-            folders: published.folders,
-            last,
+        let previous = self.records.into_inner().flatten();
+        Cache {
+            previous: State {
+                format: FORMAT,
+                manifest: published.manifest,
+                folders: published.folders,
+                last,
+            },
+            digest: None,
+            stamp: None,
+            records: OnceLock::from(records.map(saved::Saved::new)),
+            unsaved: Some(previous),
+            ..self
+        }
+    }
+
+    /// Saves what [`Cache::keep`] kept (nothing when it is saved): each file into a temporary
+    /// file renamed over the old one, the records first, so a build killed while saving leaves
+    /// the old state or the new, never half of one (records that name another state are not
+    /// used). Only the report records the last build made are written (appended to the pack,
+    /// see [`saved`]). On failure the cache is no longer [`Cache::reopen`]ed: the next build
+    /// reads whatever is on disk.
+    pub fn write(&mut self) -> io::Result<()> {
+        let Some(previous) = self.unsaved.take() else {
+            return Ok(());
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)?;
-        let text = serde_json::to_vec(&state).map_err(io::Error::other)?;
+        let text = serde_json::to_vec(&self.previous).map_err(io::Error::other)?;
         let records_path = self.path.with_extension(RECORDS);
         let digest = Digest::of(&text);
-        let saved = match records {
+        match self.records.get_mut().and_then(Option::as_mut) {
             Some(records) => {
-                let previous = self.records.get().and_then(Option::as_ref);
-                Some(saved::write(
-                    &records_path,
-                    (FORMAT, digest),
-                    records,
-                    previous,
-                )?)
+                saved::write(&records_path, (FORMAT, digest), records, previous.as_ref())?
             }
-            None => {
-                saved::remove(&records_path)?;
-                None
-            }
-        };
+            None => saved::remove(&records_path)?,
+        }
         write_renamed(&self.path, &text)?;
         fs::write(
             self.path.with_extension("out"),
             self.out.to_string_lossy().as_bytes(),
         )?;
         prune(dir, &self.path);
-        Ok(Cache {
-            stamp: Stamp::of(&self.path).ok(),
-            previous: state,
-            digest: Some(digest),
-            records: OnceLock::from(saved),
-            ..self
-        })
+        self.stamp = Stamp::of(&self.path).ok();
+        self.digest = Some(digest);
+        Ok(())
     }
 }
 

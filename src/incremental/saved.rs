@@ -92,16 +92,28 @@ pub fn read(index: &Path, format: u32, state: Digest) -> Option<Saved> {
     })
 }
 
-/// Writes `records` as the index at `index` (saved with the state whose digest is `state`)
-/// and their pack. The records `previous` holds (the same shared values, read and checked by
-/// this build) keep their place; the others are appended, or, when few are kept or the pack
-/// is mostly records no longer named, the pack is written anew. Returns what was saved.
+impl Saved {
+    /// Records not yet written (see [`write`]).
+    pub fn new(records: Records) -> Saved {
+        Saved {
+            records,
+            ..Saved::default()
+        }
+    }
+}
+
+/// Writes `saved`'s records as the index at `index` (saved with the state whose digest is
+/// `state`) and their pack, and notes in `saved` where they are. The records `previous` holds
+/// (the same shared values, read and checked by this build) keep their place; the others are
+/// appended, or, when few are kept or the pack is mostly records no longer named, the pack is
+/// written anew.
 pub fn write(
     index: &Path,
     (format, state): (u32, Digest),
-    records: Records,
+    saved: &mut Saved,
     previous: Option<&Saved>,
-) -> io::Result<Saved> {
+) -> io::Result<()> {
+    let records = &saved.records;
     let reused = |slug: &String, rec: &Arc<ReportRecord>| {
         let old = previous?;
         let same = old
@@ -151,16 +163,14 @@ pub fn write(
     let index_file = Index {
         format,
         state,
-        records: &records,
+        records,
         reports: slots,
     };
     let text = serde_json::to_vec(&index_file).map_err(io::Error::other)?;
     write_renamed(index, &text)?;
-    Ok(Saved {
-        slots: index_file.reports,
-        records,
-        pack: at,
-    })
+    saved.slots = index_file.reports;
+    saved.pack = at;
+    Ok(())
 }
 
 /// Removes the index at `index` and its pack.

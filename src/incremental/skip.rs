@@ -7,7 +7,8 @@
 //! warnings); nothing of it is read or computed again, and its published cells are not needed:
 //! they did not change, so they are not in the build's snapshot. No I/O.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -187,13 +188,17 @@ pub fn records(
     (elements, files, pages): (Vec<Vec<ElementRow>>, &[OutputFile], render::Memo),
     store: &Store,
 ) -> Records {
-    let mut owned: BTreeMap<&Path, Vec<String>> = BTreeMap::new();
+    // The files of the reports this build rebuilt, by source (as bytes: comparing paths by
+    // their components is slow, and both are the report's `source`).
+    let rebuilt_sources: BTreeSet<&OsStr> = (reports.iter().enumerate())
+        .filter(|(i, _)| plan.kept.get(*i).and_then(Option::as_ref).is_none())
+        .map(|(_, r)| r.source.as_os_str())
+        .collect();
+    let mut owned: BTreeMap<&OsStr, Vec<String>> = BTreeMap::new();
     for f in files {
-        if !matches!(f.content, OutputContent::Copy(_)) {
-            owned
-                .entry(f.source.as_path())
-                .or_default()
-                .push(f.path.clone());
+        let source = f.source.as_os_str();
+        if !matches!(f.content, OutputContent::Copy(_)) && rebuilt_sources.contains(source) {
+            owned.entry(source).or_default().push(f.path.clone());
         }
     }
     let mut rebuilt = assembled.rebuilt.iter();
@@ -220,7 +225,7 @@ pub fn records(
                 };
                 let page = format!("{}/", r.slug);
                 let mut files: Vec<String> =
-                    owned.get(r.source.as_path()).cloned().unwrap_or_default();
+                    owned.get(r.source.as_os_str()).cloned().unwrap_or_default();
                 files.retain(|p| p.starts_with(&page));
                 // A dataset without a digest now (never for a build that succeeded) is
                 // recorded with none, which no later digest matches: the report is rebuilt.

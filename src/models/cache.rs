@@ -13,6 +13,7 @@
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{Catalog, FOLDER, Read, load_read};
 use crate::diagnostics::Diagnostics;
@@ -25,26 +26,54 @@ pub const FILE: &str = "models/catalog.json";
 /// Bumped whenever a type of the catalog, or what a parse makes of a file, changes.
 const FORMAT: u32 = 1;
 
-/// The catalog of the site at `root`, from the cache when `inputs` (this build's scan) has the
-/// model files of the catalog kept there; otherwise parsed, and kept for the next build. With
-/// no `inputs` (`check`, or a scan that failed) it parses and keeps nothing; with
-/// `use_previous` false (`--no-cache`) it parses, and keeps the result.
-pub fn load(root: &Path, inputs: Option<&Inputs>, use_previous: bool) -> (Catalog, Diagnostics) {
+/// A catalog with the key it was loaded under, which a series of builds in one process (the
+/// live server's) keeps in memory: the next build takes it when its scan gives the same key,
+/// without reading the kept file again (see [`load`]).
+#[derive(Clone)]
+pub struct Kept {
+    key: Digest,
+    pub catalog: Arc<Catalog>,
+}
+
+/// The catalog of the site at `root`: `kept` when `inputs` (this build's scan) gives its key,
+/// else from the cache when `inputs` has the model files of the catalog kept there; otherwise
+/// parsed, and kept for the next build. With no `inputs` (`check`, or a scan that failed) it
+/// parses and keeps nothing; with `use_previous` false (`--no-cache`) it parses, and keeps the
+/// result. Also gives what a next build in this process may take as `kept` (`None` after a
+/// parse that reported something, or that read other files than the scan's).
+pub fn load(
+    root: &Path,
+    inputs: Option<&Inputs>,
+    use_previous: bool,
+    kept: Option<&Kept>,
+) -> (Arc<Catalog>, Diagnostics, Option<Kept>) {
     let Some(inputs) = inputs else {
-        return super::load(root);
+        let (catalog, diags) = super::load(root);
+        return (Arc::new(catalog), diags, None);
     };
     let scanned = scanned(inputs);
     let key = key(&scanned);
+    let found = |catalog: Arc<Catalog>| {
+        let kept = Kept {
+            key,
+            catalog: Arc::clone(&catalog),
+        };
+        (catalog, Diagnostics::new(), Some(kept))
+    };
+    if let Some(kept) = kept.filter(|k| use_previous && k.key == key) {
+        return found(Arc::clone(&kept.catalog));
+    }
     let path = root.join(incremental::FOLDER).join(FILE);
     if use_previous && let Some(catalog) = read(&path, key) {
-        return (catalog, Diagnostics::new());
+        return found(Arc::new(catalog));
     }
     let (catalog, diags, read) = load_read(root);
     if diags.iter().next().is_none() && !read.is_empty() && read == scanned {
         // Only costs time when it fails: the next build parses again.
         let _ = write(&path, key, &catalog);
+        return found(Arc::new(catalog));
     }
-    (catalog, diags)
+    (Arc::new(catalog), diags, None)
 }
 
 /// The files of `inputs` that the models stage reads: those in `data/models/` and its
@@ -135,14 +164,24 @@ mod tests {
         incremental::scan(root, &Inputs::new()).unwrap()
     }
 
+    /// Replaces `from` by `to` in the fixture's ratings file.
+    fn edit_ratings(root: &Path, from: &str, to: &str) {
+        let path = root.join(FOLDER).join("ratings/fidelitet.yaml");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace(from, to)).unwrap();
+    }
+
     fn cache_file(root: &Path) -> PathBuf {
         root.join(incremental::FOLDER).join(FILE)
     }
 
     /// Loads through the cache with a fresh scan; the catalog and the diagnostics as text.
     fn cached(root: &Path, use_previous: bool) -> (Catalog, Vec<String>) {
-        let (catalog, diags) = load(root, Some(&scan(root)), use_previous);
-        (catalog, diags.iter().map(|d| d.to_string()).collect())
+        let (catalog, diags, _) = load(root, Some(&scan(root)), use_previous, None);
+        (
+            (*catalog).clone(),
+            diags.iter().map(|d| d.to_string()).collect(),
+        )
     }
 
     /// Replaces the kept catalog by `catalog`, under the key it was kept with.
@@ -194,13 +233,7 @@ mod tests {
         let tmp = copy_of(&repo("tests/sites/valid-grids"));
         let root = tmp.path();
         let (before, _) = cached(root, true);
-        let path = root.join(FOLDER).join("ratings/fidelitet.yaml");
-        let text = fs::read_to_string(&path).unwrap();
-        fs::write(
-            &path,
-            text.replace("viden: i meget høj grad", "viden: i meget lav grad"),
-        )
-        .unwrap();
+        edit_ratings(root, "viden: i meget høj grad", "viden: i meget lav grad");
         let (after, shown) = cached(root, true);
         assert!(shown.is_empty(), "{shown:?}");
         assert_eq!(before.ratings["fidelitet"].cells[0][0].steps, [4]);
@@ -264,19 +297,13 @@ mod tests {
         let tmp = copy_of(&repo("tests/sites/valid-grids"));
         let root = tmp.path();
         let inputs = scan(root);
-        let path = root.join(FOLDER).join("ratings/fidelitet.yaml");
-        let text = fs::read_to_string(&path).unwrap();
-        fs::write(
-            &path,
-            text.replace("title: Fidelitet", "title: Fidelitet 2"),
-        )
-        .unwrap();
-        let (catalog, _) = load(root, Some(&inputs), true);
+        edit_ratings(root, "title: Fidelitet", "title: Fidelitet 2");
+        let (catalog, _, kept) = load(root, Some(&inputs), true, None);
         assert_eq!(
             catalog.ratings["fidelitet"].title.as_deref(),
             Some("Fidelitet 2 i testprojekterne")
         );
-        assert!(!cache_file(root).exists());
+        assert!(!cache_file(root).exists() && kept.is_none());
         fs::write(root.join(FOLDER).join(".hidden"), "x").unwrap();
         let (_, shown) = cached(root, true);
         assert!(
@@ -288,8 +315,31 @@ mod tests {
     #[test]
     fn without_a_scan_nothing_is_kept() {
         let tmp = copy_of(&repo("tests/sites/valid-grids"));
-        let (catalog, _) = load(tmp.path(), None, true);
-        assert_eq!(catalog, super::super::load(tmp.path()).0);
-        assert!(!cache_file(tmp.path()).exists());
+        let (catalog, _, kept) = load(tmp.path(), None, true, None);
+        assert_eq!(*catalog, super::super::load(tmp.path()).0);
+        assert!(!cache_file(tmp.path()).exists() && kept.is_none());
+    }
+
+    #[test]
+    fn a_catalog_kept_in_memory_is_taken_while_its_files_are_unchanged() {
+        let tmp = copy_of(&repo("tests/sites/valid-grids"));
+        let root = tmp.path();
+        let (fresh, _, kept) = load(root, Some(&scan(root)), true, None);
+        let kept = kept.expect("a clean parse is kept");
+        // Neither parsed nor read from the file: the very value kept in memory.
+        fs::remove_file(cache_file(root)).unwrap();
+        let (again, shown, _) = load(root, Some(&scan(root)), true, Some(&kept));
+        assert!(Arc::ptr_eq(&again, &kept.catalog) && shown.iter().next().is_none());
+        assert!(!cache_file(root).exists(), "not written again");
+        // --no-cache parses.
+        let (parsed, _, _) = load(root, Some(&scan(root)), false, Some(&kept));
+        assert!(!Arc::ptr_eq(&parsed, &kept.catalog) && parsed == fresh);
+        // An edited model file is parsed again.
+        edit_ratings(root, "title: Fidelitet", "title: Fidelitet 3");
+        let (edited, _, _) = load(root, Some(&scan(root)), true, Some(&kept));
+        assert_eq!(
+            edited.ratings["fidelitet"].title.as_deref(),
+            Some("Fidelitet 3 i testprojekterne")
+        );
     }
 }

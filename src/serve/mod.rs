@@ -369,5 +369,6 @@ fn rebuild(
     on_event(ServeEvent::Built {
         outcome: Box::new(outcome),
         took: started.elapsed(),
-    });
+    }); // Saved once the pages are out (and the browser told to reload).
+    session.flush();
 }
