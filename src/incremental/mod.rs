@@ -228,9 +228,9 @@ impl Cache {
 
     /// The cache after a publish: the published tree's manifest and folders, `last` and its
     /// records, which the next build in this process takes as they are (see [`Cache::reopen`]).
-    /// Kept in memory only: [`Cache::write`] saves them for a next process, and must before a
-    /// next build opens the cache (see [`Session`]), which the live server does after it has
-    /// told the browser to reload.
+    /// Kept in memory only: [`Cache::write`] saves them for a next process. A [`Session`]
+    /// calls it before its next build opens the cache at the latest; the live server calls it
+    /// as soon as it has told the browser to reload.
     pub fn keep(self, published: Published, last: Option<(LastBuild, record::Records)>) -> Cache {
         let (last, records) = last.unzip();
         let previous = self.records.into_inner().flatten();

@@ -4,8 +4,9 @@
 //! Adding, removing or renaming an entry changes its folder's modification time, so a folder
 //! whose stamp (size, time, inode) is the one recorded after the last build holds the entries
 //! it held then. A stamp is recorded only for a folder last modified at least
-//! [`SETTLED`](crate::digest::SETTLED) before it was taken (see [`Stamp::settled`]): an entry added within the same tick of the file system's clock as that
-//! build's own change would leave the time as it was. Any other folder is listed and its
+//! [`SETTLED`](crate::digest::SETTLED) before it was taken (see [`Stamp::settled`]): an entry
+//! added within the same tick of the file system's clock as that build's own change would
+//! leave the time as it was. Any other folder is listed and its
 //! entries compared with the manifest. At 1,000 reports this is 2,000 `statx` calls instead of
 //! opening and reading 2,000 folders.
 
